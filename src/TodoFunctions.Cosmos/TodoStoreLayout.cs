@@ -1,0 +1,25 @@
+namespace TodoFunctions.Cosmos;
+
+/// <summary>
+/// The Cosmos DB layout the app expects: the single source of truth that configuration defaults, local
+/// container creation and the infrastructure tests (which compare it with the compiled Bicep) all read.
+/// </summary>
+public static class TodoStoreLayout
+{
+    /// <summary>App setting that holds a connection string, or the prefix of <c>CosmosDb__accountEndpoint</c>.</summary>
+    public const string ConnectionSettingName = "CosmosDb";
+
+    public const string DatabaseName = "todos";
+
+    /// <summary>The append-only log; one logical partition per todo keeps each stream's appends atomic.</summary>
+    public const string EventsContainer = "events";
+    public const string EventsPartitionKeyPath = "/todoId";
+
+    /// <summary>The projection that GET endpoints read; written only by the projector.</summary>
+    public const string ReadModelContainer = "todo-view";
+    public const string ReadModelPartitionKeyPath = "/id";
+
+    /// <summary>Change feed processor checkpoints; the processor requires <c>/id</c> as partition key.</summary>
+    public const string LeasesContainer = "leases";
+    public const string LeasesPartitionKeyPath = "/id";
+}
