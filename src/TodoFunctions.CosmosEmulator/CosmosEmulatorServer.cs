@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TodoFunctions.CosmosEmulator.Persistence;
+using TodoFunctions.CosmosEmulator.Server;
+using TodoFunctions.CosmosEmulator.Store;
+
+namespace TodoFunctions.CosmosEmulator;
+
+/// <summary>
+/// An emulator of the Cosmos DB NoSQL gateway protocol on a loopback Kestrel listener, for the unmodified SDK in
+/// Gateway mode: in-process for tests and the local host, or standalone through the console program.
+/// </summary>
+public sealed class CosmosEmulatorServer : IAsyncDisposable
+{
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
+
+    private readonly WebApplication application;
+    private readonly IJournal journal;
+    private readonly ITimer purgeTimer;
+
+    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey)
+    {
+        this.application = application;
+        this.journal = journal;
+        this.purgeTimer = purgeTimer;
+        Endpoint = endpoint;
+        ConnectionString = $"AccountEndpoint={endpoint};AccountKey={accountKey};";
+    }
+
+    public Uri Endpoint { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory);
+        try
+        {
+            var account = new Account(journal, TimeProvider.System);
+            account.Replay(journal.ReadAll());
+            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
+
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
+            builder.Services.AddLogging();
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listener =>
+            {
+                if (options.UseHttps)
+                    listener.UseHttps(SelfSignedCertificate.CreateForLoopback());
+            }));
+            var application = builder.Build();
+            application.Run(handler.HandleAsync);
+            await application.StartAsync(cancellationToken);
+
+            var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
+            var purgeTimer = TimeProvider.System.CreateTimer(_ => account.PurgeExpired(), null, PurgeInterval, PurgeInterval);
+            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey);
+        }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await purgeTimer.DisposeAsync();
+        await application.StopAsync();
+        await application.DisposeAsync();
+        journal.Dispose();
+    }
+}

@@ -1,0 +1,151 @@
+using Newtonsoft.Json.Linq;
+
+namespace TodoFunctions.CosmosEmulator.Persistence;
+
+/// <summary>
+/// Folds a journal into the shortest journal that replays to the same account, so the file does not grow
+/// without bound across restarts: every live database, container and the latest version of every document.
+/// </summary>
+internal static class JournalCompaction
+{
+    // Keeps lines to a readable size; only final states remain, so splitting them over entries loses nothing.
+    private const int ChangesPerEntry = 1000;
+
+    public static IEnumerable<JournalEntry> Compact(IEnumerable<JournalEntry> entries)
+    {
+        var account = new AccountState();
+        foreach (var entry in entries)
+            account.Apply(entry);
+        return account.Entries();
+    }
+
+    /// <summary>
+    /// The live account, plus the most recently created database and container that were deleted: the emulator
+    /// numbers resource ids on from the highest it has replayed, and these keep a deleted one's id from coming back.
+    /// </summary>
+    private sealed class AccountState
+    {
+        private readonly Dictionary<string, DatabaseState> databases = new();
+        private long creations;
+        private DatabaseState? lastDeletedDatabase;
+        private ContainerState? lastDeletedContainer;
+
+        public void Apply(JournalEntry entry)
+        {
+            switch (entry)
+            {
+                case DatabaseCreated created when databases.TryGetValue(created.Database, out var existing):
+                    existing.Resource = created.Resource;
+                    break;
+                case DatabaseCreated created:
+                    databases[created.Database] = new DatabaseState(created.Database, created.Resource, ++creations);
+                    break;
+                case DatabaseDeleted deleted when databases.Remove(deleted.Database, out var database):
+                    lastDeletedDatabase = Later(lastDeletedDatabase, database);
+                    foreach (var container in database.Containers.Values)
+                        lastDeletedContainer = Later(lastDeletedContainer, container);
+                    break;
+                case ContainerCreated created when DatabaseOf(created.Database).Containers.TryGetValue(created.Container, out var existing):
+                    existing.Resource = created.Resource;
+                    break;
+                case ContainerCreated created:
+                    var owner = DatabaseOf(created.Database);
+                    owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations);
+                    break;
+                case ContainerDeleted deleted when DatabaseOf(deleted.Database).Containers.Remove(deleted.Container, out var container):
+                    lastDeletedContainer = Later(lastDeletedContainer, container);
+                    break;
+                case DocumentsChanged changed:
+                    var changedContainer = DatabaseOf(changed.Database).Containers.GetValueOrDefault(changed.Container)
+                        ?? throw new InvalidDataException($"The journal changes container '{changed.Database}/{changed.Container}' before creating it.");
+                    changedContainer.Apply(changed.Changes);
+                    break;
+            }
+        }
+
+        public IEnumerable<JournalEntry> Entries()
+        {
+            var deletedDatabases = new[] { lastDeletedDatabase, lastDeletedContainer?.Database }
+                .OfType<DatabaseState>()
+                .Where(database => !ReferenceEquals(databases.GetValueOrDefault(database.Name), database))
+                .Distinct();
+            foreach (var database in deletedDatabases)
+            {
+                yield return new DatabaseCreated(database.Name, database.Resource);
+                foreach (var entry in DeletedContainerIn(database))
+                    yield return entry;
+                yield return new DatabaseDeleted(database.Name);
+            }
+            foreach (var database in databases.Values)
+            {
+                yield return new DatabaseCreated(database.Name, database.Resource);
+                foreach (var entry in DeletedContainerIn(database).Concat(database.Containers.Values.SelectMany(container => container.Entries())))
+                    yield return entry;
+            }
+        }
+
+        private IEnumerable<JournalEntry> DeletedContainerIn(DatabaseState database) =>
+            lastDeletedContainer is { } container && ReferenceEquals(container.Database, database)
+                ? [new ContainerCreated(database.Name, container.Name, container.Resource), new ContainerDeleted(database.Name, container.Name)]
+                : [];
+
+        private DatabaseState DatabaseOf(string database) =>
+            databases.GetValueOrDefault(database)
+            ?? throw new InvalidDataException($"The journal changes database '{database}' before creating it.");
+
+        private static T Later<T>(T? current, T candidate) where T : class, ICreated =>
+            current is null || candidate.Creation > current.Creation ? candidate : current;
+    }
+
+    private interface ICreated
+    {
+        long Creation { get; }
+    }
+
+    private sealed class DatabaseState(string name, JObject resource, long creation) : ICreated
+    {
+        public string Name { get; } = name;
+
+        public JObject Resource { get; set; } = resource;
+
+        public long Creation { get; } = creation;
+
+        public Dictionary<string, ContainerState> Containers { get; } = new();
+    }
+
+    private sealed class ContainerState(DatabaseState database, string name, JObject resource, long creation) : ICreated
+    {
+        private readonly Dictionary<(string PartitionKeyJson, string Id), DocumentChange> latest = new();
+        private DocumentChange? highest;
+
+        public DatabaseState Database { get; } = database;
+
+        public string Name { get; } = name;
+
+        public JObject Resource { get; set; } = resource;
+
+        public long Creation { get; } = creation;
+
+        public void Apply(IEnumerable<DocumentChange> changes)
+        {
+            foreach (var change in changes)
+            {
+                latest[(change.PartitionKeyJson, change.Id)] = change;
+                if (highest is null || change.Lsn >= highest.Lsn)
+                    highest = change;
+            }
+        }
+
+        // Deleted documents are dropped, except the most recent change when it is a delete: it carries the
+        // container's highest LSN, which replay must restore so new writes never reuse an LSN a reader has seen.
+        public IEnumerable<JournalEntry> Entries()
+        {
+            var kept = latest.Values
+                .Where(change => change.Document is not null || ReferenceEquals(change, highest))
+                .OrderBy(change => change.Lsn);
+            return kept.Chunk(ChangesPerEntry)
+                .Select(JournalEntry (chunk) => new DocumentsChanged(Database.Name, Name, chunk))
+                .Prepend(new ContainerCreated(Database.Name, Name, Resource));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Newtonsoft.Json.Linq;
+
+namespace TodoFunctions.CosmosEmulator.Query;
+
+/// <summary>
+/// A parsed Cosmos DB NoSQL query over one container, evaluated in full (filter, sort, projection, aggregates,
+/// paging clauses) so the gateway can answer with a trivial query plan; the subset is listed in the README.
+/// </summary>
+public sealed class CosmosSqlQuery
+{
+    private static readonly IReadOnlyDictionary<AggregateCall, JToken?> NoAggregates = new Dictionary<AggregateCall, JToken?>();
+
+    private readonly SelectStatement _statement;
+    private readonly IReadOnlyList<AggregateCall> _aggregates;
+    private readonly IReadOnlyList<string> _parameterNames;
+
+    private CosmosSqlQuery(SelectStatement statement)
+    {
+        _statement = statement;
+        var expressions = AllExpressions(statement).ToList();
+        CheckIdentifiers(expressions, statement.Alias);
+        _aggregates = FindAggregates(statement);
+        _parameterNames = expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<ParameterExpression>().Select(p => p.Name).Distinct().ToList();
+    }
+
+    /// <summary>Parses query text; throws <see cref="CosmosSqlException"/> for a syntax error or an unsupported construct.</summary>
+    public static CosmosSqlQuery Parse(string queryText) => new(SqlParser.Parse(queryText));
+
+    /// <summary>
+    /// Runs the query over the documents in scope. Parameters are keyed by name including '@'. Results may share
+    /// tokens with the input documents; throws <see cref="CosmosSqlException"/> for a missing parameter or a bad row count.
+    /// </summary>
+    public IReadOnlyList<JToken> Execute(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters)
+    {
+        if (_parameterNames.FirstOrDefault(name => !parameters.ContainsKey(name)) is { } missing)
+            throw new CosmosSqlException($"The query parameter {missing} has no value.");
+        var noDocument = new EvaluationScope(null, parameters, NoAggregates);
+        var skip = RowCount(_statement.Offset, "OFFSET", noDocument) ?? 0;
+        var take = Math.Min(RowCount(_statement.Limit, "LIMIT", noDocument) ?? int.MaxValue, RowCount(_statement.Top, "TOP", noDocument) ?? int.MaxValue);
+
+        var matching = documents.Select(document => noDocument with { Document = document }).Where(IsMatch);
+        var results = _aggregates.Count > 0 ? ProjectAggregates(matching.ToList(), parameters) : Sort(matching).Select(Project);
+        var defined = results.OfType<JToken>();
+        if (_statement.Distinct) defined = defined.Distinct(JsonValueComparer.Instance);
+        return defined.Skip(skip).Take(take).ToList();
+    }
+
+    private bool IsMatch(EvaluationScope row) => _statement.Where is null || SqlValues.AsBoolean(_statement.Where.Evaluate(row)) == true;
+
+    private JToken? Project(EvaluationScope row) => _statement.Projection.Evaluate(row);
+
+    private IEnumerable<EvaluationScope> Sort(IEnumerable<EvaluationScope> rows)
+    {
+        if (_statement.OrderBy.Count == 0) return rows;
+        return rows
+            .Select(row => (Row: row, Keys: _statement.OrderBy.Select(key => key.Expression.Evaluate(row)).ToArray()))
+            .OrderBy(entry => entry.Keys, Comparer<JToken?[]>.Create(CompareSortKeys))
+            .Select(entry => entry.Row);
+    }
+
+    private int CompareSortKeys(JToken?[] left, JToken?[] right)
+    {
+        for (var i = 0; i < left.Length; i++)
+        {
+            var order = SqlValues.CompareForSort(left[i], right[i]);
+            if (order != 0) return _statement.OrderBy[i].Descending ? -order : order;
+        }
+        return 0;
+    }
+
+    /// <summary>Without GROUP BY, an aggregate query folds all matching documents into exactly one result row.</summary>
+    private IEnumerable<JToken?> ProjectAggregates(IReadOnlyList<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
+    {
+        var values = new Dictionary<AggregateCall, JToken?>(ReferenceEqualityComparer.Instance);
+        foreach (var call in _aggregates)
+            values[call] = call.Aggregate.Compute([.. rows.Select(row => call.Argument.Evaluate(row)).OfType<JToken>()]);
+        yield return Project(new EvaluationScope(null, parameters, values));
+    }
+
+    private static int? RowCount(SqlExpression? count, string clause, EvaluationScope scope)
+    {
+        if (count is null) return null;
+        return SqlValues.AsNumber(count.Evaluate(scope)) is { } value && double.IsInteger(value) && value is >= 0 and <= int.MaxValue
+            ? (int)value
+            : throw new CosmosSqlException($"{clause} expects a non-negative integer.");
+    }
+
+    private static IEnumerable<SqlExpression> AllExpressions(SelectStatement statement) =>
+        new[] { statement.Projection, statement.Where, statement.Top, statement.Offset, statement.Limit }
+            .Concat(statement.OrderBy.Select(key => key.Expression))
+            .OfType<SqlExpression>();
+
+    private static void CheckIdentifiers(IEnumerable<SqlExpression> expressions, string alias)
+    {
+        var unknown = expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<AliasExpression>().FirstOrDefault(a => a.Name != alias);
+        if (unknown is not null) throw new CosmosSqlException($"Identifier '{unknown.Name}' could not be resolved; the FROM alias is '{alias}'.");
+    }
+
+    private static List<AggregateCall> FindAggregates(SelectStatement statement)
+    {
+        var outsideSelect = AllExpressions(statement with { Projection = new LiteralExpression(null) });
+        if (outsideSelect.SelectMany(e => e.DescendantsAndSelf()).OfType<AggregateCall>().Any())
+            throw CosmosSqlException.Unsupported("aggregate outside the SELECT clause");
+        var aggregates = statement.Projection.DescendantsAndSelf().OfType<AggregateCall>().ToList();
+        if (aggregates.Count == 0) return aggregates;
+        if (aggregates.Any(a => a.Argument.DescendantsAndSelf().OfType<AggregateCall>().Any()))
+            throw CosmosSqlException.Unsupported("nested aggregate");
+        if (OutsideAggregates(statement.Projection).OfType<AliasExpression>().Any())
+            throw CosmosSqlException.Unsupported("GROUP BY (a document value selected next to an aggregate)");
+        if (statement.OrderBy.Count > 0) throw CosmosSqlException.Unsupported("ORDER BY with an aggregate");
+        return aggregates;
+    }
+
+    private static IEnumerable<SqlExpression> OutsideAggregates(SqlExpression expression) =>
+        expression is AggregateCall ? [] : expression.Children.SelectMany(OutsideAggregates).Prepend(expression);
+}

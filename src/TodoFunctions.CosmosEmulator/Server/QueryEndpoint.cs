@@ -1,0 +1,62 @@
+using System.Net;
+using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Cost;
+using TodoFunctions.CosmosEmulator.Query;
+using TodoFunctions.CosmosEmulator.Store;
+
+namespace TodoFunctions.CosmosEmulator.Server;
+
+/// <summary>
+/// SQL queries and feed reads over items, containers and databases: the whole query is evaluated over the
+/// partition(s) in scope, then paged. The SDK is told to pass results straight through (see the query plan).
+/// </summary>
+internal sealed class QueryEndpoint
+{
+    // One range and no query info: the SDK sends the query once per page and returns what the emulator computed.
+    private static readonly JObject PassthroughPlan = new()
+    {
+        ["partitionedQueryExecutionInfoVersion"] = 2,
+        ["queryInfo"] = new JObject(),
+        ["queryRanges"] = new JArray(new JObject
+        {
+            ["min"] = "",
+            ["max"] = "FF",
+            ["isMinInclusive"] = true,
+            ["isMaxInclusive"] = false,
+        }),
+    };
+
+    public async Task<GatewayResponse> DocumentsAsync(GatewayRequest request, ContainerStore container)
+    {
+        var body = await request.ReadObjectAsync();
+        if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
+            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson));
+        CosmosSqlQuery.Parse(QueryText(body));
+        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = PassthroughPlan };
+    }
+
+    public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source) =>
+        Respond(request, rid, collectionName, CosmosSqlQuery.Parse(QueryText(body)).Execute(source.Cast<JObject>(), Parameters(body)), source.Count);
+
+    /// <summary>A feed read without a query: every resource in scope, paged.</summary>
+    public GatewayResponse Page(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> source) =>
+        Respond(request, rid, collectionName, source, source.Count);
+
+    private static GatewayResponse Respond(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> results, int inScope)
+    {
+        var (page, continuation) = FeedPaging.Slice(results, request);
+        var scanned = FeedPaging.IsFirstPage(request) ? inScope : 0;
+        return GatewayResponse.Feed(rid, collectionName, page, RequestCharges.QueryPage(scanned, page))
+            .With(CosmosHeaders.Continuation, continuation);
+    }
+
+    private static string QueryText(JObject body) =>
+        body.Value<string>("query") is { Length: > 0 } text ? text : throw GatewayException.BadRequest("The query request has no 'query' text.");
+
+    private static Dictionary<string, JToken> Parameters(JObject body) =>
+        (body["parameters"] as JArray ?? [])
+            .OfType<JObject>()
+            .ToDictionary(
+                parameter => parameter.Value<string>("name") ?? throw GatewayException.BadRequest("A query parameter has no 'name'."),
+                parameter => parameter["value"] ?? JValue.CreateUndefined());
+}

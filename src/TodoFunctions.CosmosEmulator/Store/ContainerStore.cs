@@ -1,0 +1,343 @@
+using System.Net;
+using System.Text;
+using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Cost;
+using TodoFunctions.CosmosEmulator.Persistence;
+using TodoFunctions.CosmosEmulator.Query;
+using TodoFunctions.CosmosEmulator.Server;
+
+namespace TodoFunctions.CosmosEmulator.Store;
+
+/// <summary>
+/// One container's items, grouped by partition key value. Every write gets the next LSN of the container, is
+/// journaled before it is visible, and keeps the item's place in the latest-version change feed (LSN order).
+/// Items past their time to live are invisible at once and purged later.
+/// </summary>
+internal sealed class ContainerStore
+{
+    private const int MaxDocumentBytes = 2 * 1024 * 1024;
+    private static readonly char[] InvalidIdCharacters = ['/', '\\', '?', '#'];
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Dictionary<string, StoredDocument>> partitions = new(StringComparer.Ordinal);
+    private readonly SortedSet<long> changeOrder = [];
+    private readonly Dictionary<long, StoredDocument> changesByLsn = new();
+    private readonly IJournal journal;
+    private readonly TimeProvider clock;
+    private long lsn;
+    private ulong lastDocumentNumber;
+
+    public ContainerStore(string databaseId, JObject resource, IJournal journal, TimeProvider clock)
+    {
+        DatabaseId = databaseId;
+        Resource = resource;
+        PartitionKey = PartitionKeyPath.FromContainer(resource);
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    public string DatabaseId { get; }
+
+    public string Id => Resource.Value<string>("id")!;
+
+    public string Rid => Resource.Value<string>(SystemProperties.Rid)!;
+
+    /// <summary>The container's resource body; replaced whole (e.g. a new <c>defaultTtl</c>), never mutated.</summary>
+    public JObject Resource { get; private set; }
+
+    public PartitionKeyPath PartitionKey { get; }
+
+    public long Lsn
+    {
+        get
+        {
+            lock (gate)
+                return lsn;
+        }
+    }
+
+    // Container-level TTL: absent = items never expire (their 'ttl' is ignored); -1 = only items with a 'ttl' expire.
+    private int? DefaultTtl => Resource["defaultTtl"] is { Type: JTokenType.Integer } ttl ? ttl.Value<int>() : null;
+
+    public void ReplaceResource(JObject resource)
+    {
+        lock (gate)
+            Resource = resource;
+    }
+
+    /// <summary>Applies the operations in order, all or none: on the first failure nothing is written, and the
+    /// other operations answer 424 (failed dependency), as in a transactional batch.</summary>
+    public IReadOnlyList<DocumentOutcome> Execute(string partitionKeyJson, IReadOnlyList<DocumentOperation> operations)
+    {
+        lock (gate)
+        {
+            var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow());
+            var outcomes = new List<DocumentOutcome>(operations.Count);
+            foreach (var operation in operations)
+            {
+                var outcome = transaction.Apply(operation);
+                if (outcome.Failed)
+                    return [.. operations.Select((_, index) => index == outcomes.Count ? outcome : FailedDependency)];
+                outcomes.Add(outcome);
+            }
+            if (transaction.Changes.Count > 0)
+            {
+                journal.Append(new DocumentsChanged(DatabaseId, Id, transaction.Changes));
+                foreach (var change in transaction.Changes)
+                    Apply(change, transaction.Now);
+            }
+            return outcomes;
+        }
+    }
+
+    /// <summary>The live items of one partition (a partition key value) or of all partitions.</summary>
+    public IReadOnlyList<JObject> Documents(string? partitionKeyJson)
+    {
+        lock (gate)
+        {
+            var now = clock.GetUtcNow();
+            var scope = partitionKeyJson is null
+                ? partitions.Values.SelectMany(partition => partition.Values)
+                : partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>();
+            return [.. scope.Where(document => !IsExpired(document, now)).Select(document => document.Body)];
+        }
+    }
+
+    /// <summary>The latest version of each item changed after <paramref name="afterLsn"/>, in LSN order (so in
+    /// write order within every partition), and the LSN to continue after.</summary>
+    public (IReadOnlyList<JObject> Documents, long ContinueAfterLsn) ReadChanges(
+        long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems)
+    {
+        lock (gate)
+        {
+            var now = clock.GetUtcNow();
+            var page = new List<JObject>();
+            foreach (var changeLsn in changeOrder.GetViewBetween(afterLsn + 1, long.MaxValue))
+            {
+                var document = changesByLsn[changeLsn];
+                if ((partitionKeyJson is not null && document.PartitionKeyJson != partitionKeyJson)
+                    || document.WrittenAt < modifiedSince
+                    || IsExpired(document, now))
+                    continue;
+                page.Add(document.Body);
+                if (page.Count == maxItems)
+                    return (page, changeLsn);
+            }
+            return (page, Math.Max(afterLsn, lsn));
+        }
+    }
+
+    public void PurgeExpired()
+    {
+        if (DefaultTtl is null)
+            return;
+        lock (gate)
+        {
+            var now = clock.GetUtcNow();
+            var expired = partitions.Values.SelectMany(partition => partition.Values).Where(document => IsExpired(document, now)).ToList();
+            foreach (var document in expired)
+            {
+                var partition = partitions[document.PartitionKeyJson];
+                Forget(partition, document);
+                if (partition.Count == 0)
+                    partitions.Remove(document.PartitionKeyJson);
+            }
+        }
+    }
+
+    /// <summary>Restores journaled changes at start; the time of each write is the item's <c>_ts</c>.</summary>
+    public void Replay(IEnumerable<DocumentChange> changes)
+    {
+        lock (gate)
+        {
+            foreach (var change in changes)
+            {
+                var writtenAt = change.Document?.Value<long?>(SystemProperties.Timestamp) is { } seconds
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                    : clock.GetUtcNow();
+                Apply(change, writtenAt);
+            }
+        }
+    }
+
+    private static DocumentOutcome FailedDependency { get; } = new(HttpStatusCode.FailedDependency, null, 0);
+
+    private void Apply(DocumentChange change, DateTimeOffset writtenAt)
+    {
+        if (!partitions.TryGetValue(change.PartitionKeyJson, out var partition))
+            partitions[change.PartitionKeyJson] = partition = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+        if (partition.TryGetValue(change.Id, out var previous))
+            Forget(partition, previous);
+        if (change.Document is not null)
+        {
+            var document = new StoredDocument(change.PartitionKeyJson, change.Id, change.Document, change.Lsn, writtenAt);
+            partition[change.Id] = document;
+            changeOrder.Add(change.Lsn);
+            changesByLsn[change.Lsn] = document;
+            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(document.Body.Value<string>(SystemProperties.Rid)!));
+        }
+        else if (partition.Count == 0)
+            partitions.Remove(change.PartitionKeyJson);
+        lsn = Math.Max(lsn, change.Lsn);
+    }
+
+    private void Forget(Dictionary<string, StoredDocument> partition, StoredDocument document)
+    {
+        partition.Remove(document.Id);
+        changeOrder.Remove(document.Lsn);
+        changesByLsn.Remove(document.Lsn);
+    }
+
+    private bool IsExpired(StoredDocument document, DateTimeOffset now)
+    {
+        if (DefaultTtl is not { } defaultTtl)
+            return false;
+        var ttl = document.Body["ttl"] is { Type: JTokenType.Integer } own ? own.Value<long>() : defaultTtl;
+        return ttl > 0 && now >= document.WrittenAt.AddSeconds(ttl);
+    }
+
+    private StoredDocument? Live(string partitionKeyJson, string id, DateTimeOffset now) =>
+        partitions.GetValueOrDefault(partitionKeyJson)?.GetValueOrDefault(id) is { } document && !IsExpired(document, now)
+            ? document
+            : null;
+
+    /// <summary>The writes of one request, staged so that a failing operation leaves the container untouched.</summary>
+    private sealed class Transaction(ContainerStore container, string partitionKeyJson, DateTimeOffset now)
+    {
+        private readonly Dictionary<string, JObject?> staged = new(StringComparer.Ordinal);
+        private long lastLsn = container.lsn;
+        private ulong lastDocumentNumber = container.lastDocumentNumber;
+
+        public DateTimeOffset Now => now;
+
+        public List<DocumentChange> Changes { get; } = [];
+
+        public DocumentOutcome Apply(DocumentOperation operation)
+        {
+            try
+            {
+                return operation.Kind switch
+                {
+                    DocumentOperationKind.Create => Create(operation),
+                    DocumentOperationKind.Read => Read(operation),
+                    DocumentOperationKind.Replace => Replace(operation),
+                    DocumentOperationKind.Upsert => Upsert(operation),
+                    DocumentOperationKind.Delete => Delete(operation),
+                    DocumentOperationKind.Patch => Patch(operation),
+                    _ => throw GatewayException.BadRequest($"Unknown operation {operation.Kind}."),
+                };
+            }
+            catch (GatewayException refused)
+            {
+                return new DocumentOutcome(refused.StatusCode, null, RequestCharges.Refused, refused.Message, refused.SubStatusCode);
+            }
+        }
+
+        private DocumentOutcome Create(DocumentOperation operation)
+        {
+            var (id, resource) = Valid(operation.Resource);
+            if (Current(id) is not null)
+                throw GatewayException.Conflict("Entity with the specified id already exists in the system.");
+            return Write(HttpStatusCode.Created, id, resource, NewRid());
+        }
+
+        private DocumentOutcome Read(DocumentOperation operation)
+        {
+            var existing = Existing(operation.Id);
+            return operation.IfNoneMatch == existing.Value<string>(SystemProperties.ETag)
+                ? new DocumentOutcome(HttpStatusCode.NotModified, existing, RequestCharges.PointRead(existing))
+                : new DocumentOutcome(HttpStatusCode.OK, existing, RequestCharges.PointRead(existing));
+        }
+
+        private DocumentOutcome Replace(DocumentOperation operation)
+        {
+            var existing = Matching(Existing(operation.Id), operation.IfMatch);
+            var (id, resource) = Valid(operation.Resource);
+            if (id != operation.Id)
+                throw GatewayException.BadRequest($"The replacement's id '{id}' differs from the id '{operation.Id}' in the request.");
+            return Write(HttpStatusCode.OK, id, resource, existing.Value<string>(SystemProperties.Rid)!);
+        }
+
+        private DocumentOutcome Upsert(DocumentOperation operation)
+        {
+            var (id, resource) = Valid(operation.Resource);
+            var existing = Current(id);
+            if (existing is null && operation.IfMatch is not null)
+                throw PreconditionFailed();
+            return existing is null
+                ? Write(HttpStatusCode.Created, id, resource, NewRid())
+                : Write(HttpStatusCode.OK, id, resource, Matching(existing, operation.IfMatch).Value<string>(SystemProperties.Rid)!);
+        }
+
+        private DocumentOutcome Delete(DocumentOperation operation)
+        {
+            var existing = Matching(Existing(operation.Id), operation.IfMatch);
+            staged[operation.Id!] = null;
+            Changes.Add(new DocumentChange(partitionKeyJson, operation.Id!, null, ++lastLsn));
+            return new DocumentOutcome(HttpStatusCode.NoContent, null, RequestCharges.Write(existing));
+        }
+
+        private DocumentOutcome Patch(DocumentOperation operation)
+        {
+            var existing = Matching(Existing(operation.Id), operation.IfMatch);
+            if (operation.PatchCondition is not null && !Satisfies(existing, operation.PatchCondition))
+                throw PreconditionFailed();
+            var patched = DocumentPatch.Apply(existing, operation.PatchOperations ?? throw GatewayException.BadRequest("A patch needs operations."));
+            var (id, resource) = Valid(patched);
+            if (id != operation.Id)
+                throw GatewayException.BadRequest("A patch cannot change the id of an item.");
+            return Write(HttpStatusCode.OK, id, resource, existing.Value<string>(SystemProperties.Rid)!);
+        }
+
+        private static bool Satisfies(JObject document, string condition) =>
+            CosmosSqlQuery.Parse("SELECT * " + condition).Execute([document], new Dictionary<string, JToken>()).Count > 0;
+
+        private DocumentOutcome Write(HttpStatusCode status, string id, JObject resource, string rid)
+        {
+            var body = new JObject(resource.Properties().Where(property => !SystemProperties.Names.Contains(property.Name)))
+            {
+                [SystemProperties.Rid] = rid,
+                [SystemProperties.Self] = $"{container.Resource.Value<string>(SystemProperties.Self)}docs/{rid}/",
+                [SystemProperties.ETag] = SystemProperties.NewETag(),
+                [SystemProperties.Attachments] = "attachments/",
+                [SystemProperties.Timestamp] = now.ToUnixTimeSeconds(),
+            };
+            staged[id] = body;
+            Changes.Add(new DocumentChange(partitionKeyJson, id, body, ++lastLsn));
+            return new DocumentOutcome(status, body, RequestCharges.Write(body));
+        }
+
+        private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
+
+        private JObject? Current(string id) =>
+            staged.TryGetValue(id, out var document) ? document : container.Live(partitionKeyJson, id, now)?.Body;
+
+        private JObject Existing(string? id) =>
+            Current(id ?? throw GatewayException.BadRequest("The operation needs an item id."))
+            ?? throw GatewayException.NotFound("Entity with the specified id does not exist in the system.");
+
+        private static JObject Matching(JObject existing, string? ifMatch) =>
+            ifMatch is null or "*" || ifMatch == existing.Value<string>(SystemProperties.ETag) ? existing : throw PreconditionFailed();
+
+        private static GatewayException PreconditionFailed() =>
+            new(HttpStatusCode.PreconditionFailed, "One of the specified pre-condition is not met.");
+
+        private (string Id, JObject Resource) Valid(JObject? resource)
+        {
+            if (resource is null)
+                throw GatewayException.BadRequest("The operation needs an item body.");
+            if (resource["id"] is not { Type: JTokenType.String } idToken || idToken.Value<string>() is not { Length: > 0 and <= 255 } id)
+                throw GatewayException.BadRequest("The input content is invalid because the required property 'id' is missing or not a string of 1 to 255 characters.");
+            if (id.IndexOfAny(InvalidIdCharacters) >= 0)
+                throw GatewayException.BadRequest($"The id '{id}' contains one of the characters '/', '\\', '?', '#'.");
+            if (container.PartitionKey.ValueOf(resource) != partitionKeyJson)
+                throw GatewayException.BadRequest("PartitionKey extracted from document doesn't match the one specified in the header.");
+            if (resource["ttl"] is { } ttl && ttl.Type != JTokenType.Null
+                && !(ttl.Type == JTokenType.Integer && (ttl.Value<long>() == -1 || ttl.Value<long>() > 0)))
+                throw GatewayException.BadRequest("The 'ttl' of an item must be a positive whole number of seconds or -1.");
+            if (Encoding.UTF8.GetByteCount(Json.Compact(resource)) > MaxDocumentBytes)
+                throw new GatewayException(HttpStatusCode.RequestEntityTooLarge, "The item is larger than the 2 MB Cosmos DB allows.");
+            return (id, resource);
+        }
+    }
+}
