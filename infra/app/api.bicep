@@ -1,0 +1,116 @@
+metadata description = 'The Todo API: an Azure Functions app (.NET isolated worker) on the Flex Consumption plan, reaching every dependency with its managed identity.'
+
+param name string
+param planName string
+param location string
+param tags object
+
+@description('Resource id and client id of the user-assigned identity the app runs as.')
+param identityId string
+param identityClientId string
+
+param storageAccountName string
+param deploymentContainerUrl string
+param applicationInsightsConnectionString string
+
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param eventsContainerName string
+param readModelContainerName string
+param leasesContainerName string
+
+param corsAllowedOrigins array
+
+@description('Instances kept warm for the HTTP group; the change feed projector runs inside them, so at least one.')
+@minValue(1)
+param alwaysReadyInstanceCount int
+
+@maxValue(1000)
+param maximumInstanceCount int
+
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+      }
+      // Flex Consumption takes the worker runtime and extension version from functionAppConfig, not from settings.
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+        // The app reads accountEndpoint and clientId; credential completes the Functions identity-connection form,
+        // so the official Cosmos DB trigger could share this 'CosmosDb' connection.
+        { name: 'CosmosDb__accountEndpoint', value: cosmosEndpoint }
+        { name: 'CosmosDb__credential', value: 'managedidentity' }
+        { name: 'CosmosDb__clientId', value: identityClientId }
+        { name: 'TodoStore__DatabaseName', value: cosmosDatabaseName }
+        { name: 'TodoStore__EventsContainer', value: eventsContainerName }
+        { name: 'TodoStore__ReadModelContainer', value: readModelContainerName }
+        { name: 'TodoStore__LeasesContainer', value: leasesContainerName }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyInstanceCount
+          }
+        ]
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName
