@@ -1,0 +1,53 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>
+/// Runs the SDK's change feed processor on the events container, the engine behind the Functions Cosmos DB trigger,
+/// with the same lease semantics: a batch is checkpointed only after its handler returns, and delivered again if it throws.
+/// </summary>
+internal sealed class ChangeFeedProjectionService(
+    CosmosClient client,
+    IOptions<TodoStoreOptions> options,
+    TodoStoreInitializer initializer,
+    IServiceScopeFactory scopes,
+    Func<IServiceProvider, IReadOnlyList<EventDocument>, CancellationToken, Task> handleBatch,
+    ILogger<ChangeFeedProjectionService> logger) : IHostedService
+{
+    private ChangeFeedProcessor? processor;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureCreatedIfConfiguredAsync(cancellationToken);
+        var settings = options.Value;
+        processor = client.GetContainer(settings.DatabaseName, settings.EventsContainer)
+            .GetChangeFeedProcessorBuilder<EventDocument>(settings.ProcessorName, HandleChangesAsync)
+            .WithInstanceName(settings.InstanceName)
+            .WithLeaseContainer(client.GetContainer(settings.DatabaseName, settings.LeasesContainer))
+            .WithPollInterval(settings.ChangeFeedPollInterval)
+            // New leases start at the beginning of the log, so deleting the leases and the read container rebuilds the projection.
+            .WithStartTime(DateTime.MinValue.ToUniversalTime())
+            .WithErrorNotification(LogErrorAsync)
+            .Build();
+        await processor.StartAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => processor?.StopAsync() ?? Task.CompletedTask;
+
+    private async Task HandleChangesAsync(
+        ChangeFeedProcessorContext context, IReadOnlyCollection<EventDocument> changes, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await handleBatch(scope.ServiceProvider, [.. changes], cancellationToken);
+    }
+
+    private Task LogErrorAsync(string leaseToken, Exception exception)
+    {
+        logger.LogError(exception, "Change feed lease {LeaseToken} failed; its batch will be delivered again.", leaseToken);
+        return Task.CompletedTask;
+    }
+}

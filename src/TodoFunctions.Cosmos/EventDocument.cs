@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>
+/// A document of the events container, and so the item type of its change feed: either one event (append-only,
+/// id <c>{todoId}:{version}</c>) or the stream's snapshot (id <c>{todoId}:snapshot</c>, replaced by every append).
+/// Property names are fixed so System.Text.Json reads the same shape in the Cosmos client and in the Functions worker.
+/// </summary>
+public sealed record EventDocument(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("todoId")] Guid TodoId,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("version")] long Version,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
+    [property: JsonPropertyName("data")] JsonElement Data,
+    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
+    [property: JsonPropertyName("correlationId")] string CorrelationId)
+{
+    public const string EventKind = "event";
+    public const string SnapshotKind = "snapshot";
+    public const string SnapshotType = "TodoSnapshot";
+
+    /// <summary>False for the snapshot, which the change feed delivers alongside the events.</summary>
+    [JsonIgnore]
+    public bool IsEvent => Kind == EventKind;
+
+    public static string EventId(Guid todoId, long version) => $"{todoId}:{version}";
+
+    public static string SnapshotId(Guid todoId) => $"{todoId}:{SnapshotKind}";
+
+    internal static EventDocument ForEvent(Guid todoId, long version, TodoEvent @event, DateTimeOffset timestamp, string correlationId) =>
+        new(EventId(todoId, version), todoId, EventKind, version, TodoEventCodec.TypeOf(@event), TodoEventCodec.SchemaVersion,
+            TodoEventCodec.Encode(@event), timestamp, correlationId);
+
+    internal static EventDocument ForSnapshot(TodoStream stream, DateTimeOffset timestamp, string correlationId) =>
+        new(SnapshotId(stream.TodoId), stream.TodoId, SnapshotKind, stream.Version, SnapshotType, TodoEventCodec.SchemaVersion,
+            TodoEventCodec.EncodeSnapshot(stream), timestamp, correlationId);
+}
+
+/// <summary>An event as read back from a stream: what <c>GET /api/todos/{id}/events</c> shows.</summary>
+public sealed record RecordedEvent(
+    Guid TodoId, long Version, string Type, int SchemaVersion, JsonElement Data, DateTimeOffset Timestamp, string CorrelationId)
+{
+    internal static RecordedEvent From(EventDocument document) => new(
+        document.TodoId, document.Version, document.Type, document.SchemaVersion, document.Data, document.Timestamp, document.CorrelationId);
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>Who asks and on which terms: the correlation id stored on every event, an optional If-Match, and whether to wait for the read model.</summary>
+public sealed record CommandContext(string CorrelationId, long? ExpectedVersion = null, bool WaitForReadModel = true);
+
+/// <summary>What became of a command; expected refusals are values, not exceptions.</summary>
+public abstract record CommandOutcome
+{
+    /// <summary>The command was applied (or changed nothing); <see cref="Todo"/> is the write side's state after it.</summary>
+    public sealed record Succeeded(TodoView Todo, bool ReadModelCaughtUp) : CommandOutcome;
+
+    /// <summary>The domain refused the command; nothing was stored.</summary>
+    public sealed record Rejected(RejectionReason Reason, string Detail) : CommandOutcome;
+
+    /// <summary>The caller's expected version is stale (HTTP 412); nothing was stored.</summary>
+    public sealed record VersionMismatch(long CurrentVersion) : CommandOutcome;
+}
+
+/// <summary>How many todos <see cref="TodoCommandService.DeleteAllAsync"/> deleted, and whether the read model shows it.</summary>
+public sealed record DeleteAllOutcome(int Deleted, bool ReadModelCaughtUp);
+
+/// <summary>A command's append kept losing the race for its stream more often than <see cref="TodoStoreOptions.MaxConcurrencyRetries"/> allows.</summary>
+public sealed class ConcurrencyRetriesExhaustedException(Guid todoId, int attempts)
+    : Exception($"Todo {todoId}: the append lost the race {attempts} times in a row.")
+{
+    public Guid TodoId { get; } = todoId;
+}
+
+/// <summary>
+/// The application service: load the stream, decide, append atomically; on a lost race re-read and re-decide, so
+/// no write is lost; then, when asked, wait until the read model shows the result.
+/// </summary>
+public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchUp, IOptions<TodoStoreOptions> options)
+{
+    private const int ParallelDeletes = 8;
+
+    /// <summary>Creates a todo under a new id; no read is needed, since a fresh id has no stream.</summary>
+    public async Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var todoId = Guid.NewGuid();
+        using var watch = WatchIfWaiting(todoId, context);
+        var (outcome, appended) = await TransactAsync(TodoStream.Unwritten(todoId), command, context with { ExpectedVersion = null }, cancellationToken);
+        return await CatchUpAsync(outcome, appended, watch, cancellationToken);
+    }
+
+    /// <summary>Runs an <see cref="UpdateTodo"/> or <see cref="DeleteTodo"/> against an existing todo.</summary>
+    public async Task<CommandOutcome> ExecuteAsync(Guid todoId, TodoCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        using var watch = WatchIfWaiting(todoId, context);
+        var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, cancellationToken), command, context, cancellationToken);
+        return await CatchUpAsync(outcome, appended, watch, cancellationToken);
+    }
+
+    /// <summary>Deletes every live todo, each with its own <see cref="TodoDeleted"/>, then waits for all of them at once.</summary>
+    public async Task<DeleteAllOutcome> DeleteAllAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var deleted = new ConcurrentBag<(ProjectionWatch? Watch, long Version)>();
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDeletes, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(await store.ListLiveTodoIdsAsync(cancellationToken), parallel, async (todoId, token) =>
+            {
+                var watch = WatchIfWaiting(todoId, context);
+                try
+                {
+                    var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), context with { ExpectedVersion = null }, token);
+                    // One deleted concurrently by someone else is rejected here and not counted.
+                    if (outcome is not CommandOutcome.Succeeded succeeded) return;
+                    deleted.Add((watch, succeeded.Todo.Version));
+                    watch = null;
+                }
+                finally
+                {
+                    watch?.Dispose();
+                }
+            });
+            var caughtUp = context.WaitForReadModel
+                && (await Task.WhenAll(deleted.Select(d => catchUp.WaitAsync(d.Watch!, d.Version, checkFirst: false, cancellationToken)))).All(shown => shown);
+            return new DeleteAllOutcome(deleted.Count, caughtUp);
+        }
+        finally
+        {
+            foreach (var (watch, _) in deleted) watch?.Dispose();
+        }
+    }
+
+    /// <summary>Decides and appends, re-reading and re-deciding after each lost race; says whether anything was appended.</summary>
+    private async Task<(CommandOutcome Outcome, bool Appended)> TransactAsync(
+        TodoStream stream, TodoCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var decision = Todo.Decide(stream.State, command);
+            if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), false);
+            if (context.ExpectedVersion is { } expected && expected != stream.Version) return (new CommandOutcome.VersionMismatch(stream.Version), false);
+            if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), false);
+
+            if (await store.TryAppendAsync(stream, decision.Events, context.CorrelationId, cancellationToken) is { } appended)
+                return (new CommandOutcome.Succeeded(appended.ToView(), false), true);
+
+            if (attempt > options.Value.MaxConcurrencyRetries) throw new ConcurrencyRetriesExhaustedException(stream.TodoId, attempt);
+            // Jitter spreads the losers out, so they do not collide again on the next version.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10 * attempt)), cancellationToken);
+            stream = await store.LoadAsync(stream.TodoId, cancellationToken);
+        }
+    }
+
+    private ProjectionWatch? WatchIfWaiting(Guid todoId, CommandContext context) =>
+        context.WaitForReadModel ? catchUp.Watch(todoId) : null;
+
+    private async Task<CommandOutcome> CatchUpAsync(CommandOutcome outcome, bool appended, ProjectionWatch? watch, CancellationToken cancellationToken) =>
+        outcome is CommandOutcome.Succeeded succeeded && watch is not null
+            ? succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: !appended, cancellationToken) }
+            : outcome;
+}

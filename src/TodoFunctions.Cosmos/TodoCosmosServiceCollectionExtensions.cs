@@ -1,0 +1,53 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>Wires the Cosmos DB event store, read model, command service and projector into a host.</summary>
+public static class TodoCosmosServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store from configuration: the <c>CosmosDb</c> connection setting (see <see cref="TodoStoreLayout"/>)
+    /// and the <c>TodoStore</c> section. Further <see cref="CosmosClientOptions"/> may be set with
+    /// <c>services.Configure&lt;CosmosClientOptions&gt;(…)</c>.
+    /// </summary>
+    public static IServiceCollection AddTodoCosmos(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TodoStoreOptions>().Bind(configuration.GetSection(TodoStoreOptions.SectionName));
+        services.AddOptions<CosmosClientOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider =>
+            TodoCosmosClientFactory.Create(configuration, provider.GetRequiredService<IOptions<CosmosClientOptions>>().Value));
+        services.TryAddSingleton<EventStore>();
+        services.TryAddSingleton<TodoReadModel>();
+        services.TryAddSingleton<ReadModelCatchUp>();
+        services.TryAddSingleton<TodoCommandService>();
+        services.TryAddSingleton<TodoProjector>();
+        services.TryAddSingleton<TodoStoreInitializer>();
+        services.AddHostedService(provider => provider.GetRequiredService<TodoStoreInitializer>());
+        return services;
+    }
+
+    /// <summary>
+    /// Runs the change feed processor on the events container as a hosted service, handing each batch to
+    /// <paramref name="handleBatch"/> in a new DI scope: the stand-in for the Functions Cosmos DB trigger.
+    /// The batch is checkpointed only after the handler returns; when it throws, the batch is delivered again.
+    /// </summary>
+    public static IServiceCollection AddChangeFeedProjection(
+        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<EventDocument>, CancellationToken, Task> handleBatch)
+    {
+        services.AddHostedService(provider => new ChangeFeedProjectionService(
+            provider.GetRequiredService<CosmosClient>(),
+            provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+            provider.GetRequiredService<TodoStoreInitializer>(),
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            handleBatch,
+            provider.GetRequiredService<ILogger<ChangeFeedProjectionService>>()));
+        return services;
+    }
+}

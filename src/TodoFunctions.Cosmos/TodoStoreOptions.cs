@@ -1,0 +1,30 @@
+namespace TodoFunctions.Cosmos;
+
+/// <summary>Settings of the Cosmos DB store (configuration section <c>TodoStore</c>); defaults follow <see cref="TodoStoreLayout"/>.</summary>
+public sealed class TodoStoreOptions
+{
+    public const string SectionName = "TodoStore";
+
+    public string DatabaseName { get; set; } = TodoStoreLayout.DatabaseName;
+    public string EventsContainer { get; set; } = TodoStoreLayout.EventsContainer;
+    public string ReadModelContainer { get; set; } = TodoStoreLayout.ReadModelContainer;
+    public string LeasesContainer { get; set; } = TodoStoreLayout.LeasesContainer;
+
+    /// <summary>How long a write waits for the read model to show it before answering without that guarantee.</summary>
+    public TimeSpan ReadYourWritesTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Create the database and containers at start-up: for local runs; in Azure the Bicep template creates them.</summary>
+    public bool CreateContainersIfMissing { get; set; }
+
+    /// <summary>Names the change feed processor's leases; every instance of the app must use the same name.</summary>
+    public string ProcessorName { get; set; } = "todo-projector";
+
+    /// <summary>Names this instance among the processors sharing the leases; unique per running process.</summary>
+    public string InstanceName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>How often the change feed processor asks for new events once it has caught up.</summary>
+    public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many times a command that lost an append race re-reads and re-decides before giving up.</summary>
+    public int MaxConcurrencyRetries { get; set; } = 10;
+}

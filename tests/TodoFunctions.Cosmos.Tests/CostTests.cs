@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using TodoFunctions.Domain;
+using TodoFunctions.Testing;
+using Xunit.Abstractions;
+
+namespace TodoFunctions.Cosmos.Tests;
+
+/// <summary>Round trips and request charge per operation, counted at the SDK's request pipeline (write side without waiting).</summary>
+public sealed partial class CostTests(CosmosEndpoint endpoint, ITestOutputHelper output) : IClassFixture<CosmosEndpoint>
+{
+    [Fact]
+    public async Task A_create_is_one_batch_an_update_or_delete_is_one_snapshot_read_and_one_batch_and_a_get_is_one_point_read()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
+        await store.CreateAsync("warm up", waitForReadModel: true);
+        await store.ReadModel.ListAsync(default);
+
+        var (create, created) = await MeasureAsync(store, () => store.Commands.CreateAsync(new CreateTodo("walk the dog"), TodoStoreHarness.NoWait(), default));
+        var id = Assert.IsType<CommandOutcome.Succeeded>(created).Todo.Id;
+        var (update, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "x", Completed: true), TodoStoreHarness.NoWait(), default));
+        var (noChange, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default));
+        var (get, _) = await MeasureAsync(store, () => store.ReadModel.GetAsync(id, default));
+        var (list, _) = await MeasureAsync(store, () => store.ReadModel.ListAsync(default));
+        var (events, _) = await MeasureAsync(store, () => store.Store.ReadStreamAsync(id, default));
+        var (delete, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(id, new DeleteTodo(), TodoStoreHarness.NoWait(), default));
+        var (createAndWait, _) = await MeasureAsync(store, () => store.Commands.CreateAsync(new CreateTodo("walk the dog"), new CommandContext("c"), default));
+
+        Report("create", create);
+        Report("update (2 fields)", update);
+        Report("update, nothing changes", noChange);
+        Report("delete", delete);
+        Report("get", get);
+        Report("list", list);
+        Report("events of a todo", events);
+        Report("create, waiting for the read model", createAndWait);
+        Assert.Equal(1, create.RoundTrips);
+        Assert.Equal(2, update.RoundTrips);
+        Assert.Equal(1, noChange.RoundTrips);
+        Assert.Equal(2, delete.RoundTrips);
+        Assert.Equal(1, get.RoundTrips);
+    }
+
+    [Fact]
+    public async Task Loading_a_todo_for_a_command_costs_the_same_on_a_200_event_stream_as_on_a_1_event_stream()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var shortStream = await store.CreateAsync("short");
+        var longStream = await store.CreateAsync("long");
+        var stream = await store.Store.LoadAsync(longStream, default);
+        for (var i = 0; stream.Version < 200; i++)
+            stream = (await store.Store.TryAppendAsync(stream, [i % 2 == 0 ? new TodoCompleted() : new TodoUncompleted()], "grow", default))!;
+
+        var (onShort, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(shortStream, new UpdateTodo(Title: "renamed"), TodoStoreHarness.NoWait(), default));
+        var (onLong, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(longStream, new UpdateTodo(Title: "renamed"), TodoStoreHarness.NoWait(), default));
+
+        Report("update on a 1-event stream", onShort);
+        Report("update on a 200-event stream", onLong);
+        Assert.Equal(201, (await store.Store.LoadAsync(longStream, default)).Version);
+        Assert.Equal(onShort.Requests.Select(Operation), onLong.Requests.Select(Operation));
+        Assert.Equal(onShort.RequestCharge, onLong.RequestCharge);
+    }
+
+    [Fact]
+    public async Task Projecting_one_command_costs_one_point_read_and_one_write_of_the_read_document_whatever_its_event_count()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        await store.Projector.ProjectAsync(await store.DocumentsOfAsync(id), default);
+        await store.Commands.ExecuteAsync(id, new UpdateTodo("feed the cat", true, 3), TodoStoreHarness.NoWait(), default);
+        var batch = await store.DocumentsOfAsync(id);
+
+        var (projection, _) = await MeasureAsync(store, async () =>
+        {
+            await store.Projector.ProjectAsync(batch, default);
+            return true;
+        });
+        var (replay, _) = await MeasureAsync(store, async () =>
+        {
+            await store.Projector.ProjectAsync(batch, default);
+            return true;
+        });
+
+        Report("project an update of 3 fields", projection);
+        Report("project it again (replay)", replay);
+        Assert.Equal(["GET", "PUT"], projection.Requests.Select(request => request.Split(' ')[0]));
+        Assert.Equal(["GET"], replay.Requests.Select(request => request.Split(' ')[0]));
+    }
+
+    private static async Task<(RequestLog.Tally Tally, T Result)> MeasureAsync<T>(TodoStoreHarness store, Func<Task<T>> operation)
+    {
+        var tally = store.Requests.Measure();
+        return (tally, await operation());
+    }
+
+    /// <summary>The request without the todo's id in its address.</summary>
+    private static string Operation(string request) => TodoId().Replace(request, "{todoId}");
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex TodoId();
+
+    private void Report(string operation, RequestLog.Tally tally) =>
+        output.WriteLine($"{operation,-30} {tally.RoundTrips} round trip(s), {tally.RequestCharge:0.##} RU: {string.Join(", ", tally.Requests)}");
+}
