@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using TodoFunctions.Api.Http;
+using TodoFunctions.Cosmos;
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Api.Functions;
+
+/// <summary>One todo, <c>/api/todos/{id}</c>: read it, change it, delete it.</summary>
+public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands, TodoReadModel readModel)
+{
+    [Function("GetTodo")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = TodoRoutes.Todo)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        http.Respond(request, async () =>
+            await readModel.GetAsync(TodoHttp.TodoId(id), cancellationToken) is { } todo
+                ? TodoAnswers.Todo(request, todo)
+                : Problems.TodoNotFound());
+
+    [Function("UpdateTodo")]
+    public Task<IActionResult> Update(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = TodoRoutes.Todo)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        http.Respond(request, async () =>
+        {
+            var todoId = TodoHttp.TodoId(id);
+            var command = await TodoRequestBody.ReadUpdateAsync(request, cancellationToken);
+            var outcome = await commands.ExecuteAsync(todoId, command, TodoHttp.CommandContext(request), cancellationToken);
+            return TodoAnswers.Updated(request, outcome);
+        });
+
+    [Function("DeleteTodo")]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = TodoRoutes.Todo)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        http.Respond(request, async () =>
+            TodoAnswers.Deleted(await commands.ExecuteAsync(TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken)));
+
+    [Function("TodoOtherMethods")]
+    public Task<IActionResult> OtherMethods(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", "head", Route = TodoRoutes.Todo)] HttpRequest request) =>
+        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, PATCH, DELETE, OPTIONS")));
+}

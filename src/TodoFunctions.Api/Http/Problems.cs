@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Azure.Cosmos;
+using TodoFunctions.Cosmos;
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Api.Http;
+
+/// <summary>
+/// Every error the API answers, as RFC 9457 problem details: the one place that decides which failure becomes which
+/// status and what its body says.
+/// </summary>
+internal static class Problems
+{
+    public static HttpAnswer Validation(Dictionary<string, string[]> errors) =>
+        Answer(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "Some fields of the body are invalid; errors names each one.",
+        });
+
+    public static HttpAnswer MalformedBody(string detail) => Problem(StatusCodes.Status400BadRequest, detail);
+
+    public static HttpAnswer TodoNotFound() => Problem(StatusCodes.Status404NotFound, "No todo with this id exists, or it has been deleted.");
+
+    public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>
+        Problem(StatusCodes.Status405MethodNotAllowed, $"{method} is not supported here; use {allowedMethods}.")
+            .WithHeader("Allow", allowedMethods);
+
+    public static HttpAnswer PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, detail);
+
+    public static HttpAnswer BodyTooLarge(int maxBytes) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {maxBytes} bytes.");
+
+    public static HttpAnswer UnsupportedMediaType(string contentType) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, $"The body must be JSON (application/json), not {contentType}.");
+
+    public static HttpAnswer Unexpected() =>
+        Problem(StatusCodes.Status500InternalServerError, "The request failed unexpectedly; the log has it under this response's X-Correlation-Id.");
+
+    /// <summary>Maps a command the application refused.</summary>
+    public static HttpAnswer ForRefusal(CommandOutcome outcome) => outcome switch
+    {
+        CommandOutcome.Rejected { Reason: RejectionReason.NotFound or RejectionReason.Deleted } => TodoNotFound(),
+        CommandOutcome.Rejected { Reason: RejectionReason.InvalidTitle } invalid => Validation(new() { ["title"] = [invalid.Detail] }),
+        CommandOutcome.Rejected { Reason: RejectionReason.AlreadyExists } conflict => Problem(StatusCodes.Status409Conflict, conflict.Detail),
+        CommandOutcome.VersionMismatch stale => PreconditionFailed($"The todo is at version {stale.CurrentVersion}, not the one If-Match names.")
+            .WithHeader("ETag", VersionTags.For(stale.CurrentVersion)),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a refusal."),
+    };
+
+    /// <summary>Maps what a function threw; <c>null</c> for a failure nobody expected.</summary>
+    public static HttpAnswer? ForException(Exception exception) => exception switch
+    {
+        ProblemException refused => refused.Answer,
+        CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout } busy =>
+            Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),
+        _ => null,
+    };
+
+    /// <summary>Cosmos DB still throttles after the SDK's own retries: the client may retry, so say when.</summary>
+    private static HttpAnswer Busy(TimeSpan retryAfter)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        return Problem(StatusCodes.Status503ServiceUnavailable, $"The database is busy; retry in {seconds} s.")
+            .WithHeader("Retry-After", seconds.ToString());
+    }
+
+    private static HttpAnswer Problem(int status, string detail) => Answer(new ProblemDetails { Status = status, Detail = detail });
+
+    private static HttpAnswer Answer(ProblemDetails problem)
+    {
+        var status = problem.Status!.Value;
+        problem.Type = TypeUris.GetValueOrDefault(status, "about:blank");
+        problem.Title = ReasonPhrases.GetReasonPhrase(status);
+        return new HttpAnswer(status, problem, "application/problem+json");
+    }
+
+    private static readonly Dictionary<int, string> TypeUris = new()
+    {
+        [400] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        [404] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        [405] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
+        [409] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
+        [412] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
+        [413] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
+        [415] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
+        [500] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+        [503] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
+    };
+}
+
+/// <summary>Stops a request that must be refused before it reaches the application: a bad id, body or precondition.</summary>
+internal sealed class ProblemException(HttpAnswer answer) : Exception($"Refused with status {answer.StatusCode}.")
+{
+    public HttpAnswer Answer => answer;
+}

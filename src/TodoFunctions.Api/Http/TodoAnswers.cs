@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using TodoFunctions.Cosmos;
+
+namespace TodoFunctions.Api.Http;
+
+/// <summary>The API's successful answers: the Todo-Backend representation with its ETag and Location.</summary>
+internal static class TodoAnswers
+{
+    /// <summary>On every write: <c>false</c> when the read-your-writes bound passed before the read model caught up.</summary>
+    public const string ReadModelCaughtUpHeader = "X-Read-Model-Caught-Up";
+
+    public static HttpAnswer Todo(HttpRequest request, TodoView todo, int status = StatusCodes.Status200OK) =>
+        new HttpAnswer(status, Representation(request, todo)).WithHeader(HeaderNames.ETag, VersionTags.For(todo.Version));
+
+    public static HttpAnswer List(HttpRequest request, IReadOnlyList<TodoView> todos) =>
+        new(StatusCodes.Status200OK, todos.Select(todo => Representation(request, todo)).ToList());
+
+    public static HttpAnswer Events(IReadOnlyList<RecordedEvent> events) =>
+        new(StatusCodes.Status200OK, events.Select(e => new EventRepresentation(e.Version, e.Type, e.SchemaVersion, e.Data, e.Timestamp, e.CorrelationId)).ToList());
+
+    public static HttpAnswer Created(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded created
+        ? Written(Todo(request, created.Todo, StatusCodes.Status201Created).WithHeader(HeaderNames.Location, TodoUrls.For(request, created.Todo.Id)), created.ReadModelCaughtUp)
+        : Problems.ForRefusal(outcome);
+
+    public static HttpAnswer Updated(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded updated
+        ? Written(Todo(request, updated.Todo), updated.ReadModelCaughtUp)
+        : Problems.ForRefusal(outcome);
+
+    public static HttpAnswer Deleted(CommandOutcome outcome) => outcome is CommandOutcome.Succeeded deleted
+        ? Written(new HttpAnswer(StatusCodes.Status204NoContent), deleted.ReadModelCaughtUp)
+        : Problems.ForRefusal(outcome);
+
+    public static HttpAnswer AllDeleted(DeleteAllOutcome outcome) => Written(new HttpAnswer(StatusCodes.Status204NoContent), outcome.ReadModelCaughtUp);
+
+    /// <summary>OPTIONS answers a CORS preflight; any other method that reaches here is not served on the route.</summary>
+    public static HttpAnswer PreflightOrMethodNotAllowed(HttpRequest request, string allowedMethods) => HttpMethods.IsOptions(request.Method)
+        ? new HttpAnswer(StatusCodes.Status204NoContent)
+            .WithHeader(HeaderNames.Allow, allowedMethods)
+            .WithHeader(HeaderNames.AccessControlAllowMethods, TodoRoutes.CorsMethods)
+            .WithHeader(HeaderNames.AccessControlAllowHeaders, "Content-Type, If-Match, " + TodoHttp.CorrelationIdHeader)
+            .WithHeader(HeaderNames.AccessControlMaxAge, "86400")
+        : Problems.MethodNotAllowed(request.Method, allowedMethods);
+
+    private static HttpAnswer Written(HttpAnswer answer, bool readModelCaughtUp) =>
+        answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");
+
+    private static TodoRepresentation Representation(HttpRequest request, TodoView todo) =>
+        new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id));
+}
+
+/// <summary>A todo on the wire, as Todo-Backend clients expect it; <c>url</c> is where to GET, PATCH or DELETE it.</summary>
+internal sealed record TodoRepresentation(Guid Id, string Title, bool Completed, int? Order, string Url);
+
+/// <summary>One entry of a todo's event stream on the wire.</summary>
+internal sealed record EventRepresentation(long Version, string Type, int SchemaVersion, JsonElement Data, DateTimeOffset Timestamp, string CorrelationId);

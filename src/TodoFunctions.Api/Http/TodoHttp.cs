@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using TodoFunctions.Cosmos;
+
+namespace TodoFunctions.Api.Http;
+
+/// <summary>
+/// Runs every HTTP function: puts on each response the headers the API promises on all of them (CORS, correlation id)
+/// and turns every failure into problem+json, so no function maps an error itself and none answers a bare 500.
+/// </summary>
+public sealed class TodoHttp(ILogger<TodoHttp> logger)
+{
+    /// <summary>Sent by a client to trace its request into the stored events; answered on every response.</summary>
+    public const string CorrelationIdHeader = "X-Correlation-Id";
+
+    private const string ExposedHeaders = $"Location, ETag, {TodoAnswers.ReadModelCaughtUpHeader}, {CorrelationIdHeader}";
+
+    public async Task<IActionResult> Respond(HttpRequest request, Func<Task<IActionResult>> handle)
+    {
+        var headers = request.HttpContext.Response.Headers;
+        headers[HeaderNames.AccessControlAllowOrigin] = "*";
+        headers[HeaderNames.AccessControlExposeHeaders] = ExposedHeaders;
+        headers[CorrelationIdHeader] = CorrelationId(request);
+        try
+        {
+            return await handle();
+        }
+        catch (Exception exception) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            if (Problems.ForException(exception) is { } problem) return problem;
+            logger.LogError(exception, "{Method} {Path} failed unexpectedly", request.Method, request.Path);
+            return Problems.Unexpected();
+        }
+    }
+
+    /// <summary>How a write is run: traced by the correlation id, guarded by If-Match, answered once the read model has it.</summary>
+    public static CommandContext CommandContext(HttpRequest request) =>
+        new(CorrelationId(request), VersionTags.ExpectedVersion(request), WaitForReadModel: true);
+
+    /// <summary>The todo an <c>{id}</c> route value names; one that is not a UUID names no todo.</summary>
+    public static Guid TodoId(string id) =>
+        Guid.TryParse(id, out var todoId) ? todoId : throw new ProblemException(Problems.TodoNotFound());
+
+    private static string CorrelationId(HttpRequest request) =>
+        request.Headers[CorrelationIdHeader].ToString() is { Length: > 0 and <= 128 } given ? given : request.HttpContext.TraceIdentifier;
+}

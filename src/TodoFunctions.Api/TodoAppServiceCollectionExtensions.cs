@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TodoFunctions.Api.Http;
+using TodoFunctions.Cosmos;
+
+namespace TodoFunctions.Api;
+
+/// <summary>The app's one composition, shared by the Functions worker and the local host so the two cannot drift.</summary>
+public static class TodoAppServiceCollectionExtensions
+{
+    public static IServiceCollection AddTodoApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTodoCosmos(configuration);
+        services.AddSingleton<TodoHttp>();
+        services.AddSingleton<ProjectTodos>();
+        services.AddChangeFeedProjection((provider, events, cancellationToken) =>
+            provider.GetRequiredService<ProjectTodos>().Run(events, cancellationToken));
+        return services;
+    }
+}

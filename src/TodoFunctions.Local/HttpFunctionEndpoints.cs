@@ -1,0 +1,62 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.Azure.Functions.Worker;
+
+namespace TodoFunctions.Local;
+
+/// <summary>
+/// Serves a Functions app's HTTP functions as ASP.NET Core endpoints, read from the same <c>[Function]</c> and
+/// <c>[HttpTrigger]</c> attributes the Functions host indexes, so this host and Azure expose the same routes and methods.
+/// </summary>
+public static class HttpFunctionEndpoints
+{
+    /// <summary>Every HTTP-triggered function of the assembly: its name, route, methods (null: all) and method.</summary>
+    public static IEnumerable<(string Name, string Route, string[]? Methods, MethodInfo Method)> Find(Assembly functions) =>
+        from type in functions.GetExportedTypes()
+        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+        let function = method.GetCustomAttribute<FunctionAttribute>()
+        let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).SingleOrDefault(t => t is not null)
+        where function is not null && trigger is not null
+        select (function.Name, trigger.Route ?? function.Name, trigger.Methods, method);
+
+    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions)
+    {
+        foreach (var (name, route, methods, method) in Find(functions))
+        {
+            var invoke = Invoker(method);
+            var endpoint = methods is { Length: > 0 }
+                ? endpoints.MapMethods(route, methods.Select(m => m.ToUpperInvariant()), invoke)
+                : endpoints.Map(route, invoke);
+            endpoint.WithDisplayName(name);
+        }
+    }
+
+    /// <summary>Runs a function as the worker does: a fresh instance from DI per call, then its IActionResult executed.</summary>
+    private static RequestDelegate Invoker(MethodInfo method)
+    {
+        var binders = method.GetParameters().Select(Binder).ToArray();
+        return async context =>
+        {
+            var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);
+            var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, binders.Select(bind => bind(context)).ToArray(), null);
+            var result = returned switch
+            {
+                Task<IActionResult> pending => await pending,
+                IActionResult done => done,
+                _ => throw new NotSupportedException($"{method.Name} returned {returned?.GetType().Name ?? "null"}; the local host executes IActionResult."),
+            };
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        };
+    }
+
+    /// <summary>Binds what this app's HTTP functions take; anything else fails at start-up, not on a request.</summary>
+    private static Func<HttpContext, object?> Binder(ParameterInfo parameter) => parameter.ParameterType switch
+    {
+        var type when type == typeof(HttpRequest) => context => context.Request,
+        var type when type == typeof(CancellationToken) => context => context.RequestAborted,
+        var type when type == typeof(string) => context => context.Request.RouteValues[parameter.Name!]?.ToString(),
+        var type => throw new NotSupportedException(
+            $"{parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}: the local host cannot bind parameter '{parameter.Name}' of type {type.Name}."),
+    };
+}
