@@ -14,7 +14,8 @@ public static class TodoCosmosServiceCollectionExtensions
     /// <summary>
     /// Registers the store from configuration: the <c>CosmosDb</c> connection setting (see <see cref="TodoStoreLayout"/>)
     /// and the <c>TodoStore</c> section. Further <see cref="CosmosClientOptions"/> may be set with
-    /// <c>services.Configure&lt;CosmosClientOptions&gt;(…)</c>.
+    /// <c>services.Configure&lt;CosmosClientOptions&gt;(…)</c>. The projector and <see cref="ProjectionAdministration"/>
+    /// also need an <see cref="IPoisonEventSink"/>, which the host registers.
     /// </summary>
     public static IServiceCollection AddTodoCosmos(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,10 +25,24 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton(provider =>
             TodoCosmosClientFactory.Create(configuration, provider.GetRequiredService<IOptions<CosmosClientOptions>>().Value));
         services.TryAddSingleton<EventStore>();
-        services.TryAddSingleton<TodoReadModel>();
+        services.TryAddSingleton<ReadModelPointers>();
+        services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();
         services.TryAddSingleton<TodoCommandService>();
-        services.TryAddSingleton<TodoProjector>();
+        services.TryAddSingleton<TodoViewWriter>();
+        services.TryAddSingleton(provider => new TodoProjector(
+            provider.GetRequiredService<ReadModelPointers>(),
+            provider.GetRequiredService<TodoViewWriter>(),
+            provider.GetRequiredService<IPoisonEventSink>(),
+            provider.GetRequiredService<ReadModelCatchUp>()));
+        services.TryAddSingleton<ReadModelRebuild>();
+        services.TryAddSingleton(provider => new ProjectionAdministration(
+            provider.GetRequiredService<ReadModelPointers>(),
+            provider.GetRequiredService<ReadModelRebuild>(),
+            provider.GetRequiredService<TodoViewWriter>(),
+            provider.GetRequiredService<IPoisonEventSink>(),
+            provider.GetRequiredService<ReadModelCatchUp>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TodoStoreInitializer>();
         services.AddHostedService(provider => provider.GetRequiredService<TodoStoreInitializer>());
         return services;
@@ -37,17 +52,24 @@ public static class TodoCosmosServiceCollectionExtensions
     /// Runs the change feed processor on the events container as a hosted service, handing each batch to
     /// <paramref name="handleBatch"/> in a new DI scope: the stand-in for the Functions Cosmos DB trigger.
     /// The batch is checkpointed only after the handler returns; when it throws, the batch is delivered again.
+    /// The host fails to start when no <see cref="IPoisonEventSink"/> is registered, rather than at the first poison event.
     /// </summary>
     public static IServiceCollection AddChangeFeedProjection(
         this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<EventDocument>, CancellationToken, Task> handleBatch)
     {
-        services.AddHostedService(provider => new ChangeFeedProjectionService(
-            provider.GetRequiredService<CosmosClient>(),
-            provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
-            provider.GetRequiredService<TodoStoreInitializer>(),
-            provider.GetRequiredService<IServiceScopeFactory>(),
-            handleBatch,
-            provider.GetRequiredService<ILogger<ChangeFeedProjectionService>>()));
+        services.AddHostedService(provider =>
+        {
+            if (provider.GetService<IPoisonEventSink>() is null)
+                throw new InvalidOperationException(
+                    $"The projector parks events it cannot apply through an {nameof(IPoisonEventSink)} (in the Functions app, the dead-letter queue); register one.");
+            return new ChangeFeedProjectionService(
+                provider.GetRequiredService<CosmosClient>(),
+                provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+                provider.GetRequiredService<TodoStoreInitializer>(),
+                provider.GetRequiredService<IServiceScopeFactory>(),
+                handleBatch,
+                provider.GetRequiredService<ILogger<ChangeFeedProjectionService>>());
+        });
         return services;
     }
 }

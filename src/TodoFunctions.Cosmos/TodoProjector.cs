@@ -1,77 +1,48 @@
-using System.Net;
-using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Options;
-
 namespace TodoFunctions.Cosmos;
 
 /// <summary>
 /// Projects events into the read model: shaped like a Cosmos DB trigger function (a batch of event documents in,
-/// nothing out) and the only writer of the read-model container. Idempotent: each read document carries the
-/// stream version it has applied, and events at or below it change nothing, so batches may be replayed.
+/// nothing out) and the only writer of the read containers. Idempotent: each read document carries the stream
+/// version it has applied, and events at or below it change nothing, so batches may be replayed. It returns only
+/// once every event of the batch is applied or its todo durably parked; otherwise it throws, and the change feed
+/// delivers the batch again.
 /// </summary>
-public sealed class TodoProjector(CosmosClient client, IOptions<TodoStoreOptions> options, EventStore store, ReadModelCatchUp catchUp)
+public sealed class TodoProjector
 {
     private const int ParallelTodos = 8;
 
-    private readonly Container container = client.GetContainer(options.Value.DatabaseName, options.Value.ReadModelContainer);
+    private readonly ReadModelPointers pointers;
+    private readonly TodoViewWriter writer;
+    private readonly IPoisonEventSink poisonSink;
+    private readonly ReadModelCatchUp catchUp;
+
+    internal TodoProjector(ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp)
+    {
+        this.pointers = pointers;
+        this.writer = writer;
+        this.poisonSink = poisonSink;
+        this.catchUp = catchUp;
+    }
 
     /// <summary>Applies a change-feed batch; snapshots are skipped because the events alone define the read model.</summary>
-    public Task ProjectAsync(IReadOnlyList<EventDocument> batch, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            batch.Where(document => document.IsEvent).GroupBy(document => document.TodoId),
+    public async Task ProjectAsync(IReadOnlyList<EventDocument> batch, CancellationToken cancellationToken)
+    {
+        var streams = batch.Where(document => document.IsEvent).GroupBy(document => document.TodoId).ToList();
+        if (streams.Count == 0) return;
+        var targets = pointers.WriteTargets(await pointers.CurrentAsync(cancellationToken));
+        await Parallel.ForEachAsync(
+            streams,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
-            async (stream, token) => await ProjectStreamAsync(stream.Key, [.. stream], token));
-
-    private async Task ProjectStreamAsync(Guid todoId, IReadOnlyList<EventDocument> delivered, CancellationToken cancellationToken)
-    {
-        // A write loses only to another projector instance while leases move; re-reading picks up what it wrote.
-        while (true)
-        {
-            var projected = await container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken) is { } stored
-                ? stored.Document.ToStream(stored.ETag)
-                : TodoStream.Unwritten(todoId);
-            var pending = await PendingAsync(projected, delivered, cancellationToken);
-            var next = pending.Aggregate(projected, (stream, document) => stream.Apply(TodoEventCodec.Decode(document), document.Timestamp));
-            if (pending.Count == 0 || await TryWriteAsync(next, projected.ETag, cancellationToken))
-            {
-                catchUp.Projected(todoId, next.Version);
-                return;
-            }
-        }
+            async (stream, token) => await ProjectStreamAsync(stream.Key, [.. stream], targets, token));
     }
 
-    /// <summary>
-    /// The delivered events not applied yet, in stream order. When delivery skips a version (a replay out of order, a
-    /// feed that starts mid-stream) the missing events are read from the event store, so no event is ever skipped.
-    /// </summary>
-    private async Task<IReadOnlyList<EventDocument>> PendingAsync(
-        TodoStream projected, IReadOnlyList<EventDocument> delivered, CancellationToken cancellationToken)
+    private async Task ProjectStreamAsync(Guid todoId, IReadOnlyList<EventDocument> delivered, IReadOnlyList<ReadTarget> targets, CancellationToken cancellationToken)
     {
-        var pending = delivered
-            .Where(document => document.Version > projected.Version)
-            .DistinctBy(document => document.Version)
-            .OrderBy(document => document.Version)
-            .ToList();
-        var contiguous = pending.Select((document, index) => document.Version == projected.Version + 1 + index).All(follows => follows);
-        return contiguous ? pending : await store.ReadEventsAsync(projected.TodoId, projected.Version, cancellationToken);
-    }
-
-    private async Task<bool> TryWriteAsync(TodoStream stream, string? etag, CancellationToken cancellationToken)
-    {
-        var document = TodoViewDocument.From(stream);
-        var partition = new PartitionKey(document.Id);
-        var requestOptions = new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false };
-        try
-        {
-            if (etag is null)
-                await container.CreateItemAsync(document, partition, requestOptions, cancellationToken);
-            else
-                await container.ReplaceItemAsync(document, document.Id, partition, requestOptions, cancellationToken);
-            return true;
-        }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
-        {
-            return false;
-        }
+        // Only the live container's projection records poison, so the dead-letter queue hears of an event once; the
+        // other containers park the todo all the same.
+        var live = await writer.ProjectAsync(targets[0], todoId, delivered, poisonSink.RecordAsync, cancellationToken);
+        foreach (var other in targets.Skip(1))
+            await writer.ProjectAsync(other, todoId, delivered, recordPoison: null, cancellationToken);
+        if (live is ProjectionResult.Applied applied) catchUp.Projected(todoId, applied.Version);
     }
 }

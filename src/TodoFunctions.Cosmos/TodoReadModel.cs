@@ -1,29 +1,34 @@
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Options;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>A todo as clients see it; <see cref="Version"/> is its stream version, which HTTP exposes as the ETag.</summary>
-public sealed record TodoView(Guid Id, string Title, bool Completed, int? Order, long Version, DateTimeOffset CreatedAt);
-
-/// <summary>The query side: reads only the read-model container, which the projector alone writes.</summary>
-public sealed class TodoReadModel(CosmosClient client, IOptions<TodoStoreOptions> options)
+/// <summary>
+/// A todo as clients see it; <see cref="Version"/> is its stream version, which HTTP exposes as the ETag. A parked
+/// todo shows its last state that could be projected, with <see cref="ParkedAtVersion"/> naming the event it waits at.
+/// </summary>
+public sealed record TodoView(Guid Id, string Title, bool Completed, int? Order, long Version, DateTimeOffset CreatedAt, long? ParkedAtVersion = null)
 {
-    private readonly Container container = client.GetContainer(options.Value.DatabaseName, options.Value.ReadModelContainer);
+    /// <summary>Later events of this todo are held back until an operator retries it: the read model is behind the log here.</summary>
+    public bool IsStale => ParkedAtVersion is not null;
+}
 
-    /// <summary>One point read; <c>null</c> when the todo is unknown or deleted.</summary>
+/// <summary>The query side: reads only the live read container, which the projector alone writes.</summary>
+public sealed class TodoReadModel
+{
+    private readonly ReadModelPointers pointers;
+
+    internal TodoReadModel(ReadModelPointers pointers) => this.pointers = pointers;
+
+    /// <summary>One point read; <c>null</c> when the todo is unknown or deleted, or parked before it could be created.</summary>
     public async Task<TodoView?> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await container.ReadOptionalAsync<TodoViewDocument>(id.ToString(), new PartitionKey(id.ToString()), cancellationToken) is
-            { Document: { Deleted: false } document }
-            ? document.ToView()
-            : null;
+        await ReadDocumentAsync(id, cancellationToken) is { Deleted: false, Version: > 0 } document ? document.ToView() : null;
 
     /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
     public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken)
     {
-        var live = await container.QueryAllAsync<TodoViewDocument>(
-            new QueryDefinition("SELECT * FROM c WHERE c.deleted = false"), null, cancellationToken);
+        var live = await (await LiveContainerAsync(cancellationToken)).QueryAllAsync<TodoViewDocument>(
+            new QueryDefinition("SELECT * FROM c WHERE c.deleted = false AND c.version > 0"), null, cancellationToken);
         return
         [
             .. live.Select(document => document.ToView())
@@ -36,21 +41,33 @@ public sealed class TodoReadModel(CosmosClient client, IOptions<TodoStoreOptions
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
     internal async Task<long> ReadAppliedVersionAsync(Guid id, CancellationToken cancellationToken) =>
-        (await container.ReadOptionalAsync<TodoViewDocument>(id.ToString(), new PartitionKey(id.ToString()), cancellationToken))?.Document.Version ?? 0;
+        (await ReadDocumentAsync(id, cancellationToken))?.Version ?? 0;
+
+    private async Task<TodoViewDocument?> ReadDocumentAsync(Guid id, CancellationToken cancellationToken) =>
+        (await (await LiveContainerAsync(cancellationToken)).ReadOptionalAsync<TodoViewDocument>(
+            id.ToString(), new PartitionKey(id.ToString()), cancellationToken))?.Document;
+
+    private async Task<Container> LiveContainerAsync(CancellationToken cancellationToken) =>
+        pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
 }
 
 /// <summary>
 /// The stored read-model document. A deleted todo stays as a tombstone carrying its version, so a late or repeated
 /// delivery of its older events is recognised as already applied instead of bringing the todo back.
+/// <see cref="ReadModelVersion"/> says which build of the read model wrote it, so a rebuild can reuse a container
+/// by overwriting what an older build left there. A todo parked at its first event has version 0 and no state.
 /// </summary>
-internal sealed record TodoViewDocument(string Id, string Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt)
+internal sealed record TodoViewDocument(
+    string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
+    int ReadModelVersion = 1, ParkedMarker? Parked = null)
 {
-    public static TodoViewDocument From(TodoStream stream) => stream.State is { } state
-        ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt)
-        : throw new InvalidOperationException("An unwritten stream has no read-model document.");
+    public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
+        ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked)
+        : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked);
 
-    public TodoStream ToStream(string etag) =>
-        new(Guid.Parse(Id), new Todo(Title, Completed, Order, Deleted), Version, CreatedAt, etag);
+    public TodoStream ToStream(string etag) => Version == 0
+        ? TodoStream.Unwritten(Guid.Parse(Id)) with { ETag = etag }
+        : new(Guid.Parse(Id), new Todo(Title!, Completed, Order, Deleted), Version, CreatedAt, etag);
 
-    public TodoView ToView() => new(Guid.Parse(Id), Title, Completed, Order, Version, CreatedAt);
+    public TodoView ToView() => new(Guid.Parse(Id), Title!, Completed, Order, Version, CreatedAt, Parked?.Version);
 }

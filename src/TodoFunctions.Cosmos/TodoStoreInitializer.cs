@@ -26,6 +26,7 @@ internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoSto
             Database database = await client.CreateDatabaseIfNotExistsAsync(settings.DatabaseName, cancellationToken: cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.EventsContainer, TodoStoreLayout.EventsPartitionKeyPath, cancellationToken: cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.ReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath, cancellationToken: cancellationToken);
+            await database.CreateContainerIfNotExistsAsync(settings.AlternateReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath, cancellationToken: cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.LeasesContainer, TodoStoreLayout.LeasesPartitionKeyPath, cancellationToken: cancellationToken);
             ready = true;
         }

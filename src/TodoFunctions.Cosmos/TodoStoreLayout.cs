@@ -19,7 +19,16 @@ public static class TodoStoreLayout
     public const string ReadModelContainer = "todo-view";
     public const string ReadModelPartitionKeyPath = "/id";
 
-    /// <summary>Change feed processor checkpoints; the processor requires <c>/id</c> as partition key.</summary>
+    /// <summary>
+    /// The second read container (same partition key): a rebuild fills whichever of the two is not live, then switches.
+    /// Both exist from the start because identity-based access cannot create containers at run time.
+    /// </summary>
+    public const string AlternateReadModelContainer = "todo-view-b";
+
+    /// <summary>
+    /// Change feed processor checkpoints, and the read-model pointer (which read container is live); the processor
+    /// requires <c>/id</c> as partition key.
+    /// </summary>
     public const string LeasesContainer = "leases";
     public const string LeasesPartitionKeyPath = "/id";
 }

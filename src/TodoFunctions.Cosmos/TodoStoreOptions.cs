@@ -8,6 +8,7 @@ public sealed class TodoStoreOptions
     public string DatabaseName { get; set; } = TodoStoreLayout.DatabaseName;
     public string EventsContainer { get; set; } = TodoStoreLayout.EventsContainer;
     public string ReadModelContainer { get; set; } = TodoStoreLayout.ReadModelContainer;
+    public string AlternateReadModelContainer { get; set; } = TodoStoreLayout.AlternateReadModelContainer;
     public string LeasesContainer { get; set; } = TodoStoreLayout.LeasesContainer;
 
     /// <summary>How long a write waits for the read model to show it before answering without that guarantee.</summary>
@@ -27,4 +28,13 @@ public sealed class TodoStoreOptions
 
     /// <summary>How many times a command that lost an append race re-reads and re-decides before giving up.</summary>
     public int MaxConcurrencyRetries { get; set; } = 10;
+
+    /// <summary>How many times the projector tries to decode and apply an event before it parks the event's todo.</summary>
+    public int MaxApplyAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long an instance keeps acting on the read-model pointer it last read: reads cost one request less, and a
+    /// rebuild waits twice this long after telling instances to write the new container, before switching to it.
+    /// </summary>
+    public TimeSpan ReadModelPointerCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

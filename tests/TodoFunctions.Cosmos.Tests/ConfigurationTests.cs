@@ -70,6 +70,9 @@ public sealed class ConfigurationTests
             ["TodoStore:ReadYourWritesTimeout"] = "00:00:02",
             ["TodoStore:CreateContainersIfMissing"] = "true",
             ["TodoStore:MaxConcurrencyRetries"] = "3",
+            ["TodoStore:AlternateReadModelContainer"] = "view-2",
+            ["TodoStore:MaxApplyAttempts"] = "5",
+            ["TodoStore:ReadModelPointerCacheDuration"] = "00:00:01",
         });
 
         var byDefault = defaults.GetRequiredService<IOptions<TodoStoreOptions>>().Value;
@@ -77,8 +80,11 @@ public sealed class ConfigurationTests
             (TodoStoreLayout.DatabaseName, TodoStoreLayout.EventsContainer, TodoStoreLayout.ReadModelContainer, TodoStoreLayout.LeasesContainer),
             (byDefault.DatabaseName, byDefault.EventsContainer, byDefault.ReadModelContainer, byDefault.LeasesContainer));
         Assert.Equal((TimeSpan.FromSeconds(5), false, 10), (byDefault.ReadYourWritesTimeout, byDefault.CreateContainersIfMissing, byDefault.MaxConcurrencyRetries));
+        Assert.Equal((TodoStoreLayout.AlternateReadModelContainer, 3, TimeSpan.FromSeconds(5)),
+            (byDefault.AlternateReadModelContainer, byDefault.MaxApplyAttempts, byDefault.ReadModelPointerCacheDuration));
         var bound = configured.GetRequiredService<IOptions<TodoStoreOptions>>().Value;
         Assert.Equal(("other", TimeSpan.FromSeconds(2), true, 3), (bound.DatabaseName, bound.ReadYourWritesTimeout, bound.CreateContainersIfMissing, bound.MaxConcurrencyRetries));
+        Assert.Equal(("view-2", 5, TimeSpan.FromSeconds(1)), (bound.AlternateReadModelContainer, bound.MaxApplyAttempts, bound.ReadModelPointerCacheDuration));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>

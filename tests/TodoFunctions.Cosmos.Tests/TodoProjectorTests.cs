@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
@@ -110,6 +111,16 @@ public sealed class TodoProjectorTests(CosmosEndpoint endpoint) : IClassFixture<
         var list = await store.ReadModel.ListAsync(default);
 
         Assert.Equal([negative, firstOfTwo, secondOfTwo, second, unorderedFirst, unorderedSecond], list.Select(todo => todo.Id));
+    }
+
+    [Fact]
+    public void A_read_document_stored_before_read_model_versions_existed_counts_as_version_1_and_not_parked()
+    {
+        const string stored = """{"id":"3f0c2a7e-5a1b-4a4f-9a51-0f7a8f6d2b11","title":"walk the dog","completed":false,"order":null,"deleted":false,"version":2,"createdAt":"2025-11-28T15:55:01+00:00"}""";
+
+        var document = JsonSerializer.Deserialize<TodoViewDocument>(stored, TodoJson.Options)!;
+
+        Assert.Equal((1, null), (document.ReadModelVersion, document.Parked));
     }
 
     private static Task<ItemResponse<VersionOnly>> ReadDocumentAsync(TodoStoreHarness store, Guid id) =>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,28 +18,38 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     private readonly IHost host;
     private readonly bool ownsDatabase;
 
-    private TodoStoreHarness(IHost host, RequestLog requests, BatchFaults faults, string databaseName, bool ownsDatabase)
+    private TodoStoreHarness(IHost host, RequestLog requests, BatchFaults faults, ReadModelFaults readModelFaults, RecordingPoisonSink poison, string databaseName, bool ownsDatabase)
     {
         this.host = host;
         this.ownsDatabase = ownsDatabase;
         Requests = requests;
         Faults = faults;
+        ReadModelFaults = readModelFaults;
+        Poison = poison;
         DatabaseName = databaseName;
     }
 
     public RequestLog Requests { get; }
     public BatchFaults Faults { get; }
+    public ReadModelFaults ReadModelFaults { get; }
+    public RecordingPoisonSink Poison { get; }
     public string DatabaseName { get; }
     public EventStore Store => host.Services.GetRequiredService<EventStore>();
     public TodoCommandService Commands => host.Services.GetRequiredService<TodoCommandService>();
     public TodoReadModel ReadModel => host.Services.GetRequiredService<TodoReadModel>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
+    public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public Container Events => Container(TodoStoreLayout.EventsContainer);
     public Container ReadContainer => Container(TodoStoreLayout.ReadModelContainer);
+    public Container AlternateReadContainer => Container(TodoStoreLayout.AlternateReadModelContainer);
 
+    /// <summary>
+    /// Starts the store. The read-model pointer is cached for a minute unless told otherwise, so that measured flows
+    /// do not pay for refreshing it; rebuild tests make the window short.
+    /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
-        CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null)
+        CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -48,6 +60,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
             ["TodoStore:CreateContainersIfMissing"] = "true",
             ["TodoStore:ReadYourWritesTimeout"] = (readYourWritesTimeout ?? TimeSpan.FromSeconds(10)).ToString(),
             ["TodoStore:ChangeFeedPollInterval"] = "00:00:00.050",
+            ["TodoStore:ReadModelPointerCacheDuration"] = (pointerCacheDuration ?? TimeSpan.FromMinutes(1)).ToString(),
         }).Build();
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -55,18 +68,22 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
         builder.Services.AddTodoCosmos(configuration);
         var requests = new RequestLog();
         var faults = new BatchFaults();
+        var readModelFaults = new ReadModelFaults();
         builder.Services.Configure<CosmosClientOptions>(options =>
         {
             options.CustomHandlers.Add(requests);
             options.CustomHandlers.Add(faults);
+            options.CustomHandlers.Add(readModelFaults);
         });
+        var poison = new RecordingPoisonSink();
+        builder.Services.AddSingleton<IPoisonEventSink>(poison);
         if (withProjector)
             builder.Services.AddChangeFeedProjection((services, batch, cancellationToken) =>
                 services.GetRequiredService<TodoProjector>().ProjectAsync(batch, cancellationToken));
 
         var host = builder.Build();
         await host.StartAsync();
-        return new TodoStoreHarness(host, requests, faults, databaseName, ownsDatabase);
+        return new TodoStoreHarness(host, requests, faults, readModelFaults, poison, databaseName, ownsDatabase);
     }
 
     public static CommandContext NoWait(string correlationId = "test") => new(correlationId, WaitForReadModel: false);
@@ -85,6 +102,48 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
             "SELECT * FROM c", requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(todoId.ToString()) });
         while (iterator.HasMoreResults) documents.AddRange(await iterator.ReadNextAsync());
         return documents;
+    }
+
+    /// <summary>The todo as the domain's fold of its stored stream says it is: what the read model must converge to (<c>null</c> once deleted).</summary>
+    public async Task<TodoView?> FoldAsync(Guid todoId)
+    {
+        var stream = await Store.ReadStreamAsync(todoId, default);
+        var folded = Todo.Fold(stream.Select(recorded => TodoEventCodec.Decode(new EventDocument(
+            "", recorded.TodoId, EventDocument.EventKind, recorded.Version, recorded.Type, recorded.SchemaVersion, recorded.Data, recorded.Timestamp, recorded.CorrelationId))));
+        return folded is { IsDeleted: false }
+            ? new TodoView(todoId, folded.Title, folded.Completed, folded.Order, stream.Count, stream[0].Timestamp)
+            : null;
+    }
+
+    /// <summary>An event document as another writer (a newer version of this app, an operator) might have stored it.</summary>
+    public static EventDocument ForeignEvent(Guid todoId, long version, string type, int schemaVersion = 1, string data = "{}") =>
+        new(EventDocument.EventId(todoId, version), todoId, EventDocument.EventKind, version, type, schemaVersion,
+            JsonDocument.Parse(data).RootElement.Clone(), DateTimeOffset.UtcNow, "operator");
+
+    /// <summary>
+    /// Appends an event document as it stands, the way the store appends: in one batch with the snapshot moved on to
+    /// its version and changed by <paramref name="changeSnapshot"/> (as a writer that knows the event would fold it).
+    /// </summary>
+    public async Task AppendForeignEventAsync(EventDocument foreign, Action<JsonObject> changeSnapshot)
+    {
+        var partition = new PartitionKey(foreign.TodoId.ToString());
+        var snapshot = await Events.ReadItemAsync<EventDocument>(EventDocument.SnapshotId(foreign.TodoId), partition);
+        var data = JsonSerializer.SerializeToNode(snapshot.Resource.Data)!.AsObject();
+        changeSnapshot(data);
+        using var response = await Events.CreateTransactionalBatch(partition)
+            .CreateItem(foreign)
+            .ReplaceItem(snapshot.Resource.Id, snapshot.Resource with { Version = foreign.Version, Data = JsonSerializer.SerializeToElement(data) },
+                new TransactionalBatchItemRequestOptions { IfMatchEtag = snapshot.ETag })
+            .ExecuteAsync();
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    /// <summary>Waits, within a generous bound, until <paramref name="condition"/> holds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!await condition())
+            await Task.Delay(50, bound.Token);
     }
 
     public async ValueTask DisposeAsync()

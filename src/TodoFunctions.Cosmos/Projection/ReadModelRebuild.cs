@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>
+/// Runs a requested rebuild: replays the whole events container from the beginning into the read container that is
+/// not live, catches up with what was appended meanwhile, then switches the pointer. Progress is saved in the
+/// pointer with If-Match, so a redelivered request resumes where the last save left it, and the run it replaces
+/// stops at its next save.
+/// </summary>
+internal sealed class ReadModelRebuild(
+    CosmosClient client,
+    IOptions<TodoStoreOptions> options,
+    ReadModelPointers pointers,
+    TodoViewWriter writer,
+    IPoisonEventSink poisonSink,
+    TimeProvider clock,
+    ILogger<ReadModelRebuild> logger)
+{
+    private const int ParallelTodos = 8;
+    private const int PageSize = 1000;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Container events = client.GetContainer(options.Value.DatabaseName, options.Value.EventsContainer);
+
+    public async Task RunAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var (pointer, etag) = await pointers.ReadAsync(cancellationToken);
+        if (pointer.Rebuild is not { } progress || progress.RequestId != requestId)
+        {
+            logger.LogInformation("Rebuild {RequestId} is not pending (finished, or never requested); nothing to do.", requestId);
+            return;
+        }
+        if (progress.State == RebuildProgress.Requested)
+        {
+            await WaitUntilNoInstanceReadsThePreviousContainerAsync(pointer, cancellationToken);
+            pointer = pointer with { PreviousContainer = null };
+            progress = progress with { State = RebuildProgress.Replaying };
+        }
+        var target = new ReadTarget(pointers.Container(progress.TargetContainer), progress.TargetVersion);
+        var live = pointers.Container(pointer.LiveContainer);
+        using var feed = events.GetChangeFeedIterator<EventDocument>(
+            progress.Position is { } position ? ChangeFeedStartFrom.ContinuationToken(position) : ChangeFeedStartFrom.Beginning(),
+            ChangeFeedMode.LatestVersion,
+            new ChangeFeedRequestOptions { PageSizeHint = PageSize });
+
+        // Every save doubles as the claim: it fails when another run of this request saved since this one read.
+        long? caughtUpAt = null;
+        while (await SaveAsync(pointer with { Rebuild = progress }, etag, cancellationToken) is { } saved)
+        {
+            etag = saved;
+            var savedAt = Stopwatch.GetTimestamp();
+            if (progress.State == RebuildProgress.CatchingUp) caughtUpAt ??= savedAt;
+            while (true)
+            {
+                var page = await feed.ReadNextAsync(cancellationToken);
+                if (page.StatusCode != HttpStatusCode.NotModified)
+                {
+                    var replayed = page.Where(document => document.IsEvent).ToList();
+                    await ReplayAsync(replayed, target, live, cancellationToken);
+                    progress = progress with { EventsProcessed = progress.EventsProcessed + replayed.Count, Position = page.ContinuationToken };
+                    if (Stopwatch.GetElapsedTime(savedAt) >= ProgressInterval) break;
+                }
+                else if (progress.State == RebuildProgress.Replaying)
+                {
+                    // Once this is saved the live projector writes the new container too; the replay keeps reading
+                    // for as long as an instance may still be projecting on an older pointer.
+                    progress = progress with { State = RebuildProgress.CatchingUp };
+                    break;
+                }
+                else if (Stopwatch.GetElapsedTime(caughtUpAt!.Value) >= 2 * pointers.CacheDuration)
+                {
+                    await SwitchAsync(pointer, progress, etag, cancellationToken);
+                    return;
+                }
+                else
+                {
+                    await Task.Delay(options.Value.ChangeFeedPollInterval, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The container to rebuild was live until the last switch, and instances act on a pointer up to a cache window
+    /// old; rebuilding it sooner than twice that window after the switch could show a reader a half-built container.
+    /// </summary>
+    private async Task WaitUntilNoInstanceReadsThePreviousContainerAsync(ReadModelPointer pointer, CancellationToken cancellationToken)
+    {
+        if (pointer.SwitchedAt is not { } switchedAt) return;
+        var wait = switchedAt + 2 * pointers.CacheDuration - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
+    }
+
+    private Task ReplayAsync(IReadOnlyList<EventDocument> replayed, ReadTarget target, Container live, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            replayed.GroupBy(document => document.TodoId),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
+            async (stream, token) => await writer.ProjectAsync(
+                target, stream.Key, [.. stream], (poison, recordToken) => RecordUnlessParkedLiveAsync(poison, live, recordToken), token));
+
+    /// <summary>A todo the live projector parked at the same event was recorded then; any other failure is news.</summary>
+    private async Task RecordUnlessParkedLiveAsync(PoisonEvent poison, Container live, CancellationToken cancellationToken)
+    {
+        var shown = await live.ReadOptionalAsync<TodoViewDocument>(poison.TodoId.ToString(), new PartitionKey(poison.TodoId.ToString()), cancellationToken);
+        if (shown?.Document.Parked?.Version != poison.Version)
+            await poisonSink.RecordAsync(poison, cancellationToken);
+    }
+
+    private async Task<string?> SaveAsync(ReadModelPointer pointer, string? etag, CancellationToken cancellationToken)
+    {
+        var saved = await pointers.TryWriteAsync(pointer, etag, cancellationToken);
+        if (saved is null) logger.LogInformation("Rebuild {RequestId}: another run took over; this one stops.", pointer.Rebuild!.RequestId);
+        return saved;
+    }
+
+    private async Task SwitchAsync(ReadModelPointer pointer, RebuildProgress progress, string etag, CancellationToken cancellationToken)
+    {
+        var switched = pointer with
+        {
+            LiveVersion = progress.TargetVersion,
+            LiveContainer = progress.TargetContainer,
+            PreviousContainer = pointer.LiveContainer,
+            SwitchedAt = clock.GetUtcNow(),
+            Rebuild = null,
+        };
+        if (await pointers.TryWriteAsync(switched, etag, cancellationToken) is null)
+            logger.LogInformation("Rebuild {RequestId}: another run took over before the switch; it switches.", progress.RequestId);
+        else
+            logger.LogInformation("Rebuild {RequestId}: {Container} is live as read-model version {Version} after {Events} events.",
+                progress.RequestId, progress.TargetContainer, progress.TargetVersion, progress.EventsProcessed);
+    }
+}

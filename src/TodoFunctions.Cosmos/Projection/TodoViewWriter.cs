@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace TodoFunctions.Cosmos;
+
+/// <summary>Records an event that could not be applied; <c>null</c> where another writer of the same event records it.</summary>
+internal delegate Task PoisonRecorder(PoisonEvent poison, CancellationToken cancellationToken);
+
+/// <summary>What one todo's read document shows after a projection into one read container.</summary>
+internal abstract record ProjectionResult
+{
+    /// <summary>The document shows the stream up to <see cref="Version"/>.</summary>
+    public sealed record Applied(long Version) : ProjectionResult;
+
+    /// <summary>The todo is parked (now or earlier): later events wait for a retry.</summary>
+    public sealed record Parked(ParkedMarker Marker) : ProjectionResult;
+
+    /// <summary>A newer build of the read model owns the document: a rebuild took the container over, so this write is void.</summary>
+    public sealed record Superseded : ProjectionResult;
+}
+
+/// <summary>
+/// Projects one todo's events into one read container: the fold the live projector, a rebuild and a retry share.
+/// Idempotent per stream version, and with If-Match so concurrent writers converge. An event that cannot be decoded
+/// or applied parks the todo: it is recorded as poison first, and only then marked in the document, so no caller
+/// ever returns past an event that is neither applied nor durably parked.
+/// </summary>
+internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions> options, TimeProvider clock)
+{
+    private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
+
+    /// <summary>Applies delivered events; a parked todo holds them (they stay in the log for its retry).</summary>
+    public Task<ProjectionResult> ProjectAsync(
+        ReadTarget target, Guid todoId, IReadOnlyList<EventDocument> delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken) =>
+        WriteAsync(target, todoId, delivered, recordPoison, cancellationToken);
+
+    /// <summary>Projects a todo from the event store past its parked marker: the retry after an operator's fix.</summary>
+    public Task<ProjectionResult> ResumeAsync(ReadTarget target, Guid todoId, PoisonRecorder? recordPoison, CancellationToken cancellationToken) =>
+        WriteAsync(target, todoId, delivered: null, recordPoison, cancellationToken);
+
+    private async Task<ProjectionResult> WriteAsync(
+        ReadTarget target, Guid todoId, IReadOnlyList<EventDocument>? delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken)
+    {
+        var recorded = false;
+        // A write loses only to another writer of the same document (an instance taking over a lease, a rebuild, a
+        // retry); re-reading picks up what it wrote.
+        while (true)
+        {
+            var stored = await target.Container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken);
+            if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
+            // A document from an older build of the read model is overwritten as if it were not there.
+            var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
+            if (current?.Parked is { } held && delivered is not null) return new ProjectionResult.Parked(held);
+
+            var projected = current?.ToStream(stored!.Value.ETag) ?? TodoStream.Unwritten(todoId) with { ETag = stored?.ETag };
+            var pending = await PendingAsync(projected, delivered, cancellationToken);
+            var (folded, failure) = Fold(projected, pending);
+            if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
+
+            var parked = failure is null ? null : Park(failure, current?.Parked);
+            if (parked is not null && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
+            {
+                await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType,
+                    JsonSerializer.SerializeToElement(failure!.Event, TodoJson.Options), parked.Error, parked.Attempts, parked.ParkedAt), cancellationToken);
+                recorded = true;
+            }
+            if (await TryWriteAsync(target.Container, TodoViewDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
+                return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
+        }
+    }
+
+    /// <summary>
+    /// The events not applied yet, in stream order: the delivered ones when they follow on, otherwise (a delivery that
+    /// skips a version, a feed that starts mid-stream, a retry) read from the event store, so no event is ever skipped.
+    /// </summary>
+    private async Task<IReadOnlyList<EventDocument>> PendingAsync(
+        TodoStream projected, IReadOnlyList<EventDocument>? delivered, CancellationToken cancellationToken)
+    {
+        var pending = (delivered ?? [])
+            .Where(document => document.Version > projected.Version)
+            .DistinctBy(document => document.Version)
+            .OrderBy(document => document.Version)
+            .ToList();
+        var contiguous = delivered is not null
+            && pending.Select((document, index) => document.Version == projected.Version + 1 + index).All(follows => follows);
+        return contiguous ? pending : await store.ReadEventsAsync(projected.TodoId, projected.Version, cancellationToken);
+    }
+
+    /// <summary>Applies events in order up to the first that fails; what was applied before it is the last good state.</summary>
+    private (TodoStream Folded, Failure? Failure) Fold(TodoStream projected, IReadOnlyList<EventDocument> pending)
+    {
+        var folded = projected;
+        foreach (var document in pending)
+        {
+            var (applied, failure) = Apply(folded, document);
+            if (applied is null) return (folded, failure);
+            folded = applied;
+        }
+        return (folded, null);
+    }
+
+    /// <summary>
+    /// Decoding and folding touch no database, so their failure is the event's own fault, never a transient one (those
+    /// throw from the reads and writes around it, and the change feed delivers the batch again). Retrying in place,
+    /// a bounded number of times, settles that without holding up the other todos of the lease with redeliveries.
+    /// </summary>
+    private (TodoStream? Stream, Failure? Failure) Apply(TodoStream stream, EventDocument document)
+    {
+        Exception? error = null;
+        for (var attempt = 0; attempt < maxApplyAttempts; attempt++)
+        {
+            try
+            {
+                return (stream.Apply(TodoEventCodec.Decode(document), document.Timestamp), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                error = e;
+            }
+        }
+        return (null, new Failure(document, error!, maxApplyAttempts));
+    }
+
+    /// <summary>The marker for a failure; attempts add up across retries that fail on the same event.</summary>
+    private ParkedMarker Park(Failure failure, ParkedMarker? previous) => new(
+        failure.Event.Version,
+        failure.Event.Type,
+        $"{failure.Error.GetType().Name}: {failure.Error.Message}",
+        failure.Attempts + (previous?.Version == failure.Event.Version ? previous.Attempts : 0),
+        clock.GetUtcNow());
+
+    private static async Task<bool> TryWriteAsync(Container container, TodoViewDocument document, string? etag, CancellationToken cancellationToken)
+    {
+        var partition = new PartitionKey(document.Id);
+        var requestOptions = new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false };
+        try
+        {
+            if (etag is null)
+                await container.CreateItemAsync(document, partition, requestOptions, cancellationToken);
+            else
+                await container.ReplaceItemAsync(document, document.Id, partition, requestOptions, cancellationToken);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    private sealed record Failure(EventDocument Event, Exception Error, int Attempts);
+}

@@ -1,0 +1,21 @@
+namespace TodoFunctions.Cosmos.Tests;
+
+/// <summary>The dead-letter queue as a list, which can be told to refuse records as a queue that is down would.</summary>
+internal sealed class RecordingPoisonSink : IPoisonEventSink
+{
+    private readonly List<PoisonEvent> recorded = [];
+
+    public bool Refuse { get; set; }
+
+    public IReadOnlyList<PoisonEvent> Recorded
+    {
+        get { lock (recorded) return [.. recorded]; }
+    }
+
+    public Task RecordAsync(PoisonEvent poison, CancellationToken cancellationToken)
+    {
+        if (Refuse) throw new IOException("The dead-letter queue is unavailable.");
+        lock (recorded) recorded.Add(poison);
+        return Task.CompletedTask;
+    }
+}
