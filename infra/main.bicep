@@ -95,6 +95,7 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: todoStore.outputs.databaseName
     eventsContainerName: todoStore.outputs.eventsContainerName
     readModelContainerName: todoStore.outputs.readModelContainerName
+    alternateReadModelContainerName: todoStore.outputs.alternateReadModelContainerName
     leasesContainerName: todoStore.outputs.leasesContainerName
     corsAllowedOrigins: corsAllowedOrigins
     alwaysReadyInstanceCount: alwaysReadyInstanceCount

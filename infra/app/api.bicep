@@ -17,6 +17,7 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 param eventsContainerName string
 param readModelContainerName string
+param alternateReadModelContainerName string
 param leasesContainerName string
 
 param corsAllowedOrigins array
@@ -80,6 +81,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'TodoStore__DatabaseName', value: cosmosDatabaseName }
         { name: 'TodoStore__EventsContainer', value: eventsContainerName }
         { name: 'TodoStore__ReadModelContainer', value: readModelContainerName }
+        { name: 'TodoStore__AlternateReadModelContainer', value: alternateReadModelContainerName }
         { name: 'TodoStore__LeasesContainer', value: leasesContainerName }
       ]
     }

@@ -18,8 +18,10 @@ param dataContributorPrincipalId string
 var databaseName = 'todos'
 var eventsContainer = { name: 'events', partitionKeyPath: '/todoId' }
 var readModelContainer = { name: 'todo-view', partitionKeyPath: '/id' }
+// A rebuild fills whichever read container is not live; identity-based access cannot create one at run time.
+var alternateReadModelContainer = { name: 'todo-view-b', partitionKeyPath: '/id' }
 var leasesContainer = { name: 'leases', partitionKeyPath: '/id' }
-var containers = [eventsContainer, readModelContainer, leasesContainer]
+var containers = [eventsContainer, readModelContainer, alternateReadModelContainer, leasesContainer]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: accountName
@@ -94,4 +96,5 @@ output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
 output eventsContainerName string = eventsContainer.name
 output readModelContainerName string = readModelContainer.name
+output alternateReadModelContainerName string = alternateReadModelContainer.name
 output leasesContainerName string = leasesContainer.name

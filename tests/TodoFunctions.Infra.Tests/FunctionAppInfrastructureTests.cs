@@ -102,6 +102,7 @@ public sealed class FunctionAppInfrastructureTests(CompiledInfrastructure infra)
         Assert.Equal(TodoStoreLayout.DatabaseName, Settings[TodoStoreSetting(nameof(TodoStoreOptions.DatabaseName))]);
         Assert.Equal(TodoStoreLayout.EventsContainer, Settings[TodoStoreSetting(nameof(TodoStoreOptions.EventsContainer))]);
         Assert.Equal(TodoStoreLayout.ReadModelContainer, Settings[TodoStoreSetting(nameof(TodoStoreOptions.ReadModelContainer))]);
+        Assert.Equal(TodoStoreLayout.AlternateReadModelContainer, Settings[TodoStoreSetting(nameof(TodoStoreOptions.AlternateReadModelContainer))]);
         Assert.Equal(TodoStoreLayout.LeasesContainer, Settings[TodoStoreSetting(nameof(TodoStoreOptions.LeasesContainer))]);
     }
 

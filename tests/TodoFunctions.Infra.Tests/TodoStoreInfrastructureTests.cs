@@ -17,6 +17,7 @@ public sealed class TodoStoreInfrastructureTests(CompiledInfrastructure infra)
         [
             (TodoStoreLayout.EventsContainer, TodoStoreLayout.EventsPartitionKeyPath),
             (TodoStoreLayout.ReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath),
+            (TodoStoreLayout.AlternateReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath),
             (TodoStoreLayout.LeasesContainer, TodoStoreLayout.LeasesPartitionKeyPath),
         ];
 
