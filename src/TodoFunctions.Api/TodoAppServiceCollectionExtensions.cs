@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Http;
+using TodoFunctions.Api.Queues;
 using TodoFunctions.Cosmos;
 
 namespace TodoFunctions.Api;
@@ -11,6 +12,9 @@ public static class TodoAppServiceCollectionExtensions
     public static IServiceCollection AddTodoApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTodoCosmos(configuration);
+        services.AddSingleton(_ => StorageQueues.FromConfiguration(configuration));
+        services.AddSingleton<RebuildRequestQueue>();
+        services.AddSingleton<IPoisonEventSink, DeadLetterQueue>();
         services.AddSingleton<TodoHttp>();
         services.AddSingleton<ProjectTodos>();
         services.AddChangeFeedProjection((provider, events, cancellationToken) =>

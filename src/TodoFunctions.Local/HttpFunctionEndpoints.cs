@@ -2,29 +2,32 @@ using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
+using TodoFunctions.Api.Http;
 
 namespace TodoFunctions.Local;
 
 /// <summary>
 /// Serves a Functions app's HTTP functions as ASP.NET Core endpoints, read from the same <c>[Function]</c> and
-/// <c>[HttpTrigger]</c> attributes the Functions host indexes, so this host and Azure expose the same routes and methods.
+/// <c>[HttpTrigger]</c> attributes the Functions host indexes, so this host and Azure expose the same routes, methods
+/// and authorization levels.
 /// </summary>
 public static class HttpFunctionEndpoints
 {
-    /// <summary>Every HTTP-triggered function of the assembly: its name, route, methods (null: all) and method.</summary>
-    public static IEnumerable<(string Name, string Route, string[]? Methods, MethodInfo Method)> Find(Assembly functions) =>
+    /// <summary>Every HTTP-triggered function of the assembly: its name, route, methods (null: all), authorization level and method.</summary>
+    public static IEnumerable<(string Name, string Route, string[]? Methods, AuthorizationLevel AuthLevel, MethodInfo Method)> Find(Assembly functions) =>
         from type in functions.GetExportedTypes()
         from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
         let function = method.GetCustomAttribute<FunctionAttribute>()
         let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).SingleOrDefault(t => t is not null)
         where function is not null && trigger is not null
-        select (function.Name, trigger.Route ?? function.Name, trigger.Methods, method);
+        select (function.Name, trigger.Route ?? function.Name, trigger.Methods, trigger.AuthLevel, method);
 
-    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions)
+    /// <summary>Maps the functions; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.</summary>
+    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions, FunctionKey key)
     {
-        foreach (var (name, route, methods, method) in Find(functions))
+        foreach (var (name, route, methods, authLevel, method) in Find(functions))
         {
-            var invoke = Invoker(method);
+            var invoke = authLevel == AuthorizationLevel.Anonymous ? Invoker(method) : RequiringKey(key, Invoker(method));
             var endpoint = methods is { Length: > 0 }
                 ? endpoints.MapMethods(route, methods.Select(m => m.ToUpperInvariant()), invoke)
                 : endpoints.Map(route, invoke);
@@ -49,6 +52,18 @@ public static class HttpFunctionEndpoints
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         };
     }
+
+    /// <summary>Refuses a request without the key as the Functions host would, but with the API's problem+json and headers.</summary>
+    private static RequestDelegate RequiringKey(FunctionKey key, RequestDelegate invoke) => async context =>
+    {
+        if (key.IsPresentIn(context.Request))
+        {
+            await invoke(context);
+            return;
+        }
+        var refusal = await context.RequestServices.GetRequiredService<TodoHttp>().RefuseWithoutFunctionKey(context.Request);
+        await refusal.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+    };
 
     /// <summary>Binds what this app's HTTP functions take; anything else fails at start-up, not on a request.</summary>
     private static Func<HttpContext, object?> Binder(ParameterInfo parameter) => parameter.ParameterType switch

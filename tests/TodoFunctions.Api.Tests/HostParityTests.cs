@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using TodoFunctions.Api.Http;
+using TodoFunctions.Api.Queues;
 using TodoFunctions.Local;
 using static TodoFunctions.Api.Tests.HttpExtensions;
 
@@ -13,26 +14,47 @@ public sealed class HostParityTests(LocalHostFixture fixture)
     private readonly HttpClient client = fixture.Client;
 
     [Fact]
-    public void Host_json_sets_the_route_prefix_the_api_builds_its_urls_with()
+    public void Every_route_carries_the_api_prefix_itself_as_host_json_sets_none_so_no_route_starts_with_the_hosts_reserved_admin()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
 
         var routePrefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
 
-        Assert.Equal(TodoRoutes.Prefix, routePrefix);
+        Assert.Equal("", routePrefix);
+        // The Functions host refuses to index a route that starts with "admin" or "runtime" (its own APIs).
+        Assert.All(HttpFunctionEndpoints.Find(typeof(TodoRoutes).Assembly), function => Assert.StartsWith($"{TodoRoutes.Prefix}/", function.Route));
     }
 
     [Fact]
-    public void The_local_host_serves_exactly_the_routes_and_methods_the_functions_worker_indexes()
+    public void The_local_host_serves_exactly_the_routes_methods_and_authorization_levels_the_functions_worker_indexes()
     {
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
-        var indexed = metadata.RootElement.EnumerateArray()
-            .Select(function => function.GetProperty("bindings").EnumerateArray().Single(binding => binding.GetProperty("type").GetString() == "httpTrigger"))
-            .Select(trigger => $"{trigger.GetProperty("route").GetString()} {string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))}");
+        var indexed = Triggers("httpTrigger").Select(trigger =>
+            $"{trigger.GetProperty("route").GetString()} {string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))} {trigger.GetProperty("authLevel").GetString()}");
 
-        var served = HttpFunctionEndpoints.Find(typeof(TodoRoutes).Assembly).Select(function => $"{function.Route} {string.Join(",", function.Methods!)}");
+        var served = HttpFunctionEndpoints.Find(typeof(TodoRoutes).Assembly).Select(function => $"{function.Route} {string.Join(",", function.Methods!)} {function.AuthLevel}");
 
         Assert.Equal(indexed.Order(), served.Order());
+    }
+
+    [Fact]
+    public void The_local_host_runs_exactly_the_queue_triggers_the_functions_worker_indexes()
+    {
+        var indexed = Triggers("queueTrigger").Select(trigger => $"{trigger.GetProperty("queueName").GetString()} {trigger.GetProperty("connection").GetString()}");
+
+        var run = QueueFunctionTriggers.Find(typeof(TodoRoutes).Assembly).Select(function => $"{function.Queue} {function.Connection}");
+
+        Assert.Equal([$"{ProjectionQueues.RebuildRequests} {ProjectionQueues.ConnectionSetting}"], run);
+        Assert.Equal(indexed.Order(), run.Order());
+    }
+
+    /// <summary>The trigger bindings of one type in the <c>functions.metadata</c> the Functions worker SDK generates for the Functions host.</summary>
+    private static IEnumerable<JsonElement> Triggers(string type)
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        return [.. metadata.RootElement.EnumerateArray()
+            .SelectMany(function => function.GetProperty("bindings").EnumerateArray())
+            .Where(binding => binding.GetProperty("type").GetString() == type)
+            .Select(binding => binding.Clone())];
     }
 
     [Fact]

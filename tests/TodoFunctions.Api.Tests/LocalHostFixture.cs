@@ -9,10 +9,14 @@ namespace TodoFunctions.Api.Tests;
 
 /// <summary>
 /// The local host started in this process on a free port, over the suite's Cosmos DB endpoint (the embedded emulator
-/// unless <see cref="CosmosEndpoint.ConnectionStringVariable"/> names another) in a database of its own.
+/// unless <see cref="CosmosEndpoint.ConnectionStringVariable"/> names another) in a database of its own, and over a
+/// <see cref="StorageEndpoint"/> of its own.
 /// </summary>
 public class LocalHostFixture : IAsyncLifetime
 {
+    /// <summary>The admin API's key: set, so that tests can also start a second host on the same data with the same key.</summary>
+    public const string AdminKey = "test-function-key";
+
     private readonly CosmosEndpoint cosmos = new();
     private readonly string databaseName;
 
@@ -20,28 +24,67 @@ public class LocalHostFixture : IAsyncLifetime
 
     public LocalHost Host { get; private set; } = null!;
 
+    public StorageEndpoint Storage { get; } = new();
+
     /// <summary>A client whose base address is the API root, <c>…/api/</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>A client that sends the function key with every request, as an operator calls the admin API.</summary>
+    public HttpClient AdminClient { get; private set; } = null!;
+
+    /// <summary>Everything a local host needs to run on this fixture's data: Cosmos DB, its database, storage, the key.</summary>
+    public IReadOnlyDictionary<string, string?> HostSettings { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        await cosmos.InitializeAsync();
-        var settings = new Dictionary<string, string?>(Settings)
+        await Task.WhenAll(cosmos.InitializeAsync(), Storage.InitializeAsync());
+        var settings = new Dictionary<string, string?>(Storage.Settings)
         {
             [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
             ["TodoStore:DatabaseName"] = databaseName,
+            // A rebuild switches after twice this, once every instance can have seen it; short, so rebuilds end soon.
+            ["TodoStore:ReadModelPointerCacheDuration"] = "00:00:00.5",
+            [FunctionKey.Setting] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        Host = await LocalHost.StartAsync(new LocalHostOptions { Urls = "http://127.0.0.1:0", Settings = settings, ConfigureServices = ConfigureServices });
+        foreach (var (name, value) in Settings) settings[name] = value;
+        HostSettings = settings;
+        Host = await StartHostAsync();
         Client = new HttpClient { BaseAddress = Host.BaseAddress };
+        AdminClient = new HttpClient { BaseAddress = Host.BaseAddress };
+        AdminClient.DefaultRequestHeaders.Add(FunctionKey.Header, AdminKey);
     }
+
+    /// <summary>Starts a local host on this fixture's data; the fixture's own is <see cref="Host"/>.</summary>
+    public Task<LocalHost> StartHostAsync(Action<IServiceCollection>? configureServices = null) =>
+        LocalHost.StartAsync(new LocalHostOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Settings = HostSettings,
+            ConfigureServices = services =>
+            {
+                ConfigureServices(services);
+                configureServices?.Invoke(services);
+            },
+        });
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        AdminClient.Dispose();
         await Host.DisposeAsync();
         if (!cosmos.IsEmbedded) await cosmos.CreateClient().GetDatabase(databaseName).DeleteAsync();
-        await cosmos.DisposeAsync();
+        await Task.WhenAll(cosmos.DisposeAsync(), Storage.DisposeAsync());
+    }
+
+    /// <summary>The events container of this fixture's database, from outside the app.</summary>
+    internal EventLog Events
+    {
+        get
+        {
+            var options = Host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value;
+            return new EventLog(Host.Services.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.EventsContainer));
+        }
     }
 
     /// <summary>Every document in the events container (events and snapshots): what a write stores, counted.</summary>

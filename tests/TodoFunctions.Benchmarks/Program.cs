@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TodoFunctions.Api.Queues;
 using TodoFunctions.Benchmarks;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Domain;
@@ -18,6 +19,7 @@ const int LongStream = 50;
 var log = new CosmosRequestLog();
 var cosmos = new CosmosEndpoint();
 await cosmos.InitializeAsync();
+await using var azurite = await AzuriteQueueService.StartAsync(new AzuriteOptions());
 try
 {
     await using var host = await LocalHost.StartAsync(new LocalHostOptions
@@ -26,6 +28,7 @@ try
         Settings = new Dictionary<string, string?>
         {
             [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
+            [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
             ["TodoStore:DatabaseName"] = cosmos.UniqueName("benchmark"),
             ["Logging:LogLevel:Default"] = "Warning",
         },

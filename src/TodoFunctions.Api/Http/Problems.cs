@@ -1,4 +1,5 @@
 using System.Net;
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -40,6 +41,29 @@ internal static class Problems
     public static HttpAnswer Unexpected() =>
         Problem(StatusCodes.Status500InternalServerError, "The request failed unexpectedly; the log has it under this response's X-Correlation-Id.");
 
+    public static HttpAnswer FunctionKeyRequired() =>
+        Problem(StatusCodes.Status401Unauthorized, "This endpoint needs the function key, in the x-functions-key header or the code query parameter.");
+
+    public static HttpAnswer RebuildAlreadyRunning(RebuildProgress running)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Detail = $"Rebuild {running.RequestId} is already {running.State}; one rebuild runs at a time. Its progress is under rebuild.",
+        };
+        problem.Extensions["rebuild"] = running;
+        return Answer(problem);
+    }
+
+    /// <summary>Maps a retry of a parked todo that did not resume it.</summary>
+    public static HttpAnswer ForRetryRefusal(RetryParkedOutcome outcome) => outcome switch
+    {
+        RetryParkedOutcome.NotParked => Problem(StatusCodes.Status404NotFound, "This todo is not parked: its projection is not waiting on any event."),
+        RetryParkedOutcome.StillFailing failing => Problem(
+            StatusCodes.Status409Conflict, $"The todo stays parked: an event still cannot be applied. {failing.Error}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a refusal."),
+    };
+
     /// <summary>Maps a command the application refused.</summary>
     public static HttpAnswer ForRefusal(CommandOutcome outcome) => outcome switch
     {
@@ -58,6 +82,9 @@ internal static class Problems
         CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout } busy =>
             Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),
+        // The storage client's retries end in an AggregateException when the service cannot be reached at all.
+        RequestFailedException { Status: 0 or 429 or >= 500 } or AggregateException { InnerException: RequestFailedException } =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "The storage queue is unavailable; retry in 5 s.").WithHeader("Retry-After", "5"),
         _ => null,
     };
 
@@ -82,6 +109,7 @@ internal static class Problems
     private static readonly Dictionary<int, string> TypeUris = new()
     {
         [400] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        [401] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         [404] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         [405] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         [409] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",

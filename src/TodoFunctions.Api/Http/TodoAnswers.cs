@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using TodoFunctions.Cosmos;
@@ -11,8 +12,17 @@ internal static class TodoAnswers
     /// <summary>On every write: <c>false</c> when the read-your-writes bound passed before the read model caught up.</summary>
     public const string ReadModelCaughtUpHeader = "X-Read-Model-Caught-Up";
 
-    public static HttpAnswer Todo(HttpRequest request, TodoView todo, int status = StatusCodes.Status200OK) =>
-        new HttpAnswer(status, Representation(request, todo)).WithHeader(HeaderNames.ETag, VersionTags.For(todo.Version));
+    /// <summary>
+    /// On a parked todo: <c>parked-at-version=N</c>. The answer shows the todo's last state the projector could apply;
+    /// the event at version N and any after it wait for an operator (see the admin API), so the todo may be newer.
+    /// </summary>
+    public const string StaleHeader = "X-Read-Model-Stale";
+
+    public static HttpAnswer Todo(HttpRequest request, TodoView todo, int status = StatusCodes.Status200OK)
+    {
+        var answer = new HttpAnswer(status, Representation(request, todo)).WithHeader(HeaderNames.ETag, VersionTags.For(todo.Version));
+        return todo.ParkedAtVersion is { } parkedAt ? answer.WithHeader(StaleHeader, $"parked-at-version={parkedAt}") : answer;
+    }
 
     public static HttpAnswer List(HttpRequest request, IReadOnlyList<TodoView> todos) =>
         new(StatusCodes.Status200OK, todos.Select(todo => Representation(request, todo)).ToList());
@@ -47,11 +57,16 @@ internal static class TodoAnswers
         answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");
 
     private static TodoRepresentation Representation(HttpRequest request, TodoView todo) =>
-        new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id));
+        new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id), todo.IsStale ? true : null);
 }
 
-/// <summary>A todo on the wire, as Todo-Backend clients expect it; <c>url</c> is where to GET, PATCH or DELETE it.</summary>
-internal sealed record TodoRepresentation(Guid Id, string Title, bool Completed, int? Order, string Url);
+/// <summary>
+/// A todo on the wire, as Todo-Backend clients expect it; <c>url</c> is where to GET, PATCH or DELETE it. <c>stale</c>
+/// appears, as <c>true</c>, only on a parked todo (see <see cref="TodoAnswers.StaleHeader"/>).
+/// </summary>
+internal sealed record TodoRepresentation(
+    Guid Id, string Title, bool Completed, int? Order, string Url,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Stale);
 
 /// <summary>One entry of a todo's event stream on the wire.</summary>
 internal sealed record EventRepresentation(long Version, string Type, int SchemaVersion, JsonElement Data, DateTimeOffset Timestamp, string CorrelationId);

@@ -15,7 +15,7 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
     /// <summary>Sent by a client to trace its request into the stored events; answered on every response.</summary>
     public const string CorrelationIdHeader = "X-Correlation-Id";
 
-    private const string ExposedHeaders = $"Location, ETag, {TodoAnswers.ReadModelCaughtUpHeader}, {CorrelationIdHeader}";
+    private const string ExposedHeaders = $"Location, ETag, {TodoAnswers.ReadModelCaughtUpHeader}, {TodoAnswers.StaleHeader}, {CorrelationIdHeader}";
 
     public async Task<IActionResult> Respond(HttpRequest request, Func<Task<IActionResult>> handle)
     {
@@ -34,6 +34,13 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
             return Problems.Unexpected();
         }
     }
+
+    /// <summary>
+    /// The answer to a request without the function key on an endpoint that needs one. In Azure the Functions host
+    /// refuses it before the function runs; a host without that check (the local host) answers with this.
+    /// </summary>
+    public Task<IActionResult> RefuseWithoutFunctionKey(HttpRequest request) =>
+        Respond(request, () => Task.FromResult<IActionResult>(Problems.FunctionKeyRequired()));
 
     /// <summary>How a write is run: traced by the correlation id, guarded by If-Match, answered once the read model has it.</summary>
     public static CommandContext CommandContext(HttpRequest request) =>
