@@ -20,8 +20,12 @@ public sealed class TodoStoreOptions
     /// <summary>Names the change feed processor's leases; every instance of the app must use the same name.</summary>
     public string ProcessorName { get; set; } = "todo-projector";
 
-    /// <summary>Names this instance among the processors sharing the leases; unique per running process.</summary>
-    public string InstanceName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// Names this instance among the processors sharing the leases. Stable across restarts on purpose: a restarted
+    /// process with the same name takes its leases back at once instead of waiting for them to expire (a minute).
+    /// Two processes on one machine that share a leases container need distinct names.
+    /// </summary>
+    public string InstanceName { get; set; } = Environment.MachineName;
 
     /// <summary>How often the change feed processor asks for new events once it has caught up.</summary>
     public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
