@@ -44,8 +44,7 @@ public sealed class TodoReadModel
         (await ReadDocumentAsync(id, cancellationToken))?.Version ?? 0;
 
     private async Task<TodoViewDocument?> ReadDocumentAsync(Guid id, CancellationToken cancellationToken) =>
-        (await (await LiveContainerAsync(cancellationToken)).ReadOptionalAsync<TodoViewDocument>(
-            id.ToString(), new PartitionKey(id.ToString()), cancellationToken))?.Document;
+        (await TodoViewDocument.ReadAsync(await LiveContainerAsync(cancellationToken), id, cancellationToken))?.Document;
 
     private async Task<Container> LiveContainerAsync(CancellationToken cancellationToken) =>
         pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
@@ -64,6 +63,10 @@ internal sealed record TodoViewDocument(
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
         ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked)
         : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked);
+
+    /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
+    public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken) =>
+        container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken);
 
     public TodoStream ToStream(string etag) => Version == 0
         ? TodoStream.Unwritten(Guid.Parse(Id)) with { ETag = etag }

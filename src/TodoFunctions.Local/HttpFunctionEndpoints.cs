@@ -15,12 +15,8 @@ public static class HttpFunctionEndpoints
 {
     /// <summary>Every HTTP-triggered function of the assembly: its name, route, methods (null: all), authorization level and method.</summary>
     public static IEnumerable<(string Name, string Route, string[]? Methods, AuthorizationLevel AuthLevel, MethodInfo Method)> Find(Assembly functions) =>
-        from type in functions.GetExportedTypes()
-        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-        let function = method.GetCustomAttribute<FunctionAttribute>()
-        let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).SingleOrDefault(t => t is not null)
-        where function is not null && trigger is not null
-        select (function.Name, trigger.Route ?? function.Name, trigger.Methods, trigger.AuthLevel, method);
+        from found in FunctionIndex.Find<HttpTriggerAttribute>(functions)
+        select (found.Function.Name, found.Trigger.Route ?? found.Function.Name, found.Trigger.Methods, found.Trigger.AuthLevel, found.Method);
 
     /// <summary>Maps the functions; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.</summary>
     public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions, FunctionKey key)
@@ -41,8 +37,7 @@ public static class HttpFunctionEndpoints
         var binders = method.GetParameters().Select(Binder).ToArray();
         return async context =>
         {
-            var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);
-            var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, binders.Select(bind => bind(context)).ToArray(), null);
+            var returned = FunctionIndex.Invoke(method, context.RequestServices, [.. binders.Select(bind => bind(context))]);
             var result = returned switch
             {
                 Task<IActionResult> pending => await pending,

@@ -38,12 +38,8 @@ public static class QueueFunctionTriggers
 {
     /// <summary>Every queue-triggered function of the assembly: its name, queue, connection setting and method.</summary>
     public static IEnumerable<(string Name, string Queue, string? Connection, MethodInfo Method)> Find(Assembly functions) =>
-        from type in functions.GetExportedTypes()
-        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-        let function = method.GetCustomAttribute<FunctionAttribute>()
-        let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).SingleOrDefault(t => t is not null)
-        where function is not null && trigger is not null
-        select (function.Name, trigger.QueueName, trigger.Connection, method);
+        from found in FunctionIndex.Find<QueueTriggerAttribute>(functions)
+        select (found.Function.Name, found.Trigger.QueueName, found.Trigger.Connection, found.Method);
 
     public static IServiceCollection AddQueueFunctions(this IServiceCollection services, Assembly functions, QueueTriggerOptions options)
     {
@@ -67,8 +63,7 @@ public static class QueueFunctionTriggers
         var binders = method.GetParameters().Select(Binder).ToArray();
         return async (services, message, cancellationToken) =>
         {
-            var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
-            var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, binders.Select(bind => bind(message, cancellationToken)).ToArray(), null);
+            var returned = FunctionIndex.Invoke(method, services, [.. binders.Select(bind => bind(message, cancellationToken))]);
             if (returned is Task pending) await pending;
         };
     }

@@ -11,7 +11,7 @@ namespace TodoFunctions.Api.Http;
 internal sealed class HttpAnswer(int statusCode, object? body = null, string contentType = "application/json") : IActionResult
 {
     /// <summary>camelCase names, as in the Todo-Backend representation.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private readonly Dictionary<string, string> headers = [];
 

@@ -24,9 +24,6 @@ public sealed class StorageQueues(QueueServiceClient service, string namePrefix 
 
     private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> queues = new();
 
-    /// <summary>Where the queues live, for people reading a console.</summary>
-    public Uri ServiceUri => service.Uri;
-
     public static StorageQueues FromConfiguration(IConfiguration configuration) =>
         new(CreateServiceClient(configuration), configuration[NamePrefixSetting] ?? "");
 

@@ -105,7 +105,7 @@ public sealed class ProjectionAdministration
     {
         var (pointer, _) = await pointers.ReadAsync(cancellationToken);
         var targets = pointers.WriteTargets(pointer);
-        var shown = await targets[0].Container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken);
+        var shown = await TodoViewDocument.ReadAsync(targets[0].Container, todoId, cancellationToken);
         if (shown?.Document.Parked is null) return new RetryParkedOutcome.NotParked();
 
         var live = await writer.ResumeAsync(targets[0], todoId, poisonSink.RecordAsync, cancellationToken);

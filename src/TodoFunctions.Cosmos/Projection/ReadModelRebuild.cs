@@ -106,7 +106,7 @@ internal sealed class ReadModelRebuild(
     /// <summary>A todo the live projector parked at the same event was recorded then; any other failure is news.</summary>
     private async Task RecordUnlessParkedLiveAsync(PoisonEvent poison, Container live, CancellationToken cancellationToken)
     {
-        var shown = await live.ReadOptionalAsync<TodoViewDocument>(poison.TodoId.ToString(), new PartitionKey(poison.TodoId.ToString()), cancellationToken);
+        var shown = await TodoViewDocument.ReadAsync(live, poison.TodoId, cancellationToken);
         if (shown?.Document.Parked?.Version != poison.Version)
             await poisonSink.RecordAsync(poison, cancellationToken);
     }

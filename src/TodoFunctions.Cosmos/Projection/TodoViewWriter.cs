@@ -48,7 +48,7 @@ internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions
         // retry); re-reading picks up what it wrote.
         while (true)
         {
-            var stored = await target.Container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken);
+            var stored = await TodoViewDocument.ReadAsync(target.Container, todoId, cancellationToken);
             if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;

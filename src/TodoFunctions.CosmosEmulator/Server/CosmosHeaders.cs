@@ -10,7 +10,6 @@ internal static class CosmosHeaders
     public const string SessionToken = "x-ms-session-token";
     public const string SubStatus = "x-ms-substatus";
     public const string PartitionKey = "x-ms-documentdb-partitionkey";
-    public const string PartitionKeyRangeId = "x-ms-documentdb-partitionkeyrangeid";
     public const string IsUpsert = "x-ms-documentdb-is-upsert";
     public const string IsQuery = "x-ms-documentdb-isquery";
     public const string IsQueryPlanRequest = "x-ms-cosmos-is-query-plan-request";
