@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Net;
-using Azure.Core;
-using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 
@@ -32,13 +30,8 @@ internal static class TodoCosmosClientFactory
                 $"Cosmos DB is not configured: set the connection string '{Name}' (ConnectionStrings:{Name} or {Name}) " +
                 $"or the account endpoint '{Name}__accountEndpoint' for identity-based access.");
         AdaptToEndpoint(clientOptions, new Uri(accountEndpoint));
-        return new CosmosClient(accountEndpoint, CredentialFor(configuration[$"{Name}:clientId"]), clientOptions);
+        return new CosmosClient(accountEndpoint, IdentityCredential.For(configuration[$"{Name}:clientId"]), clientOptions);
     }
-
-    /// <summary>A user-assigned identity when a client id is given, otherwise whatever identity the environment offers.</summary>
-    private static TokenCredential CredentialFor(string? clientId) => string.IsNullOrWhiteSpace(clientId)
-        ? new DefaultAzureCredential()
-        : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
 
     private static Uri AccountEndpointOf(string connectionString)
     {

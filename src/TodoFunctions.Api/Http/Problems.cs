@@ -81,6 +81,8 @@ internal static class Problems
         ProblemException refused => refused.Answer,
         CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout } busy =>
             Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        ConcurrencyRetriesExhaustedException => Problem(StatusCodes.Status503ServiceUnavailable,
+            "Too many concurrent writes to this todo; retry in 1 s.").WithHeader("Retry-After", "1"),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),
         // The storage client's retries end in an AggregateException when the service cannot be reached at all.
         RequestFailedException { Status: 0 or 429 or >= 500 } or AggregateException { InnerException: RequestFailedException } =>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
+using TodoFunctions.Cosmos;
 
 namespace TodoFunctions.Api.Queues;
 
@@ -29,14 +29,15 @@ public sealed class StorageQueues(QueueServiceClient service, string namePrefix 
 
     /// <summary>The queue named <paramref name="name"/> (see <see cref="ProjectionQueues"/>), created if missing.</summary>
     public Task<QueueClient> GetAsync(string name, CancellationToken cancellationToken) =>
-        queues.GetOrAdd(name, _ => new Lazy<Task<QueueClient>>(() => CreateIfMissingAsync(name, cancellationToken))).Value;
+        // Callers share one creation, so no single caller's cancellation may end it for the others.
+        queues.GetOrAdd(name, _ => new Lazy<Task<QueueClient>>(() => CreateIfMissingAsync(name))).Value.WaitAsync(cancellationToken);
 
-    private async Task<QueueClient> CreateIfMissingAsync(string name, CancellationToken cancellationToken)
+    private async Task<QueueClient> CreateIfMissingAsync(string name)
     {
         var queue = service.GetQueueClient(namePrefix + name);
         try
         {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await queue.CreateIfNotExistsAsync();
         }
         catch
         {
@@ -57,10 +58,6 @@ public sealed class StorageQueues(QueueServiceClient service, string namePrefix 
             ?? throw new InvalidOperationException(
                 $"Storage is not configured: set '{Name}' to a connection string (UseDevelopmentStorage=true for Azurite) " +
                 $"or '{Name}__accountName' / '{Name}__queueServiceUri' for identity-based access.");
-        var clientId = configuration[$"{Name}:clientId"];
-        var credential = string.IsNullOrWhiteSpace(clientId)
-            ? new DefaultAzureCredential()
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
-        return new QueueServiceClient(new Uri(serviceUri), credential, ClientOptions);
+        return new QueueServiceClient(new Uri(serviceUri), IdentityCredential.For(configuration[$"{Name}:clientId"]), ClientOptions);
     }
 }
