@@ -9,6 +9,7 @@ using TodoFunctions.Cosmos;
 using TodoFunctions.Domain;
 using TodoFunctions.Local;
 using TodoFunctions.Testing;
+using static TodoFunctions.Benchmarks.Statistics;
 
 // Before any CosmosClient exists: the SDK must never probe Azure's instance-metadata address from here.
 Environment.SetEnvironmentVariable("COSMOS_DISABLE_IMDS_ACCESS", "true");
@@ -22,7 +23,7 @@ await cosmos.InitializeAsync();
 await using var azurite = await AzuriteQueueService.StartAsync(new AzuriteOptions());
 try
 {
-    await using var host = await LocalHost.StartAsync(new LocalHostOptions
+    await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",
         Settings = new Dictionary<string, string?>
@@ -34,118 +35,114 @@ try
         },
         ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
             options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
-    });
-    var commands = host.Services.GetRequiredService<TodoCommandService>();
-    var readModel = host.Services.GetRequiredService<TodoReadModel>();
-    var catchUp = host.Services.GetRequiredService<ReadModelCatchUp>();
-    var readContainer = host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ReadModelContainer;
-    using var http = new HttpClient { BaseAddress = host.BaseAddress };
-    var noWait = new CommandContext("benchmark", WaitForReadModel: false);
-    var waiting = new CommandContext("benchmark", WaitForReadModel: true);
+    }))
+    {
+        var commands = host.Services.GetRequiredService<TodoCommandService>();
+        var readModel = host.Services.GetRequiredService<TodoReadModel>();
+        var catchUp = host.Services.GetRequiredService<ReadModelCatchUp>();
+        var readContainer = host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ReadModelContainer;
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var noWait = new CommandContext("benchmark", WaitForReadModel: false);
+        var waiting = new CommandContext("benchmark", WaitForReadModel: true);
 
-    Console.WriteLine($"TodoFunctions backend benchmark: local host and Cosmos DB ({(cosmos.IsEmbedded ? "embedded emulator" : "external endpoint")}) in one process, {Samples} samples each.");
+        Console.WriteLine($"TodoFunctions backend benchmark: local host and Cosmos DB ({(cosmos.IsEmbedded ? "embedded emulator" : "external endpoint")}) in one process, {Samples} samples each.");
+        Console.WriteLine();
+
+        // One of everything first, so the SDK's caches (container, partition key ranges, query plans) are warm.
+        var warmUp = await CreateAsync(noWait);
+        await commands.ExecuteAsync(warmUp, new UpdateTodo(Completed: true), waiting, CancellationToken.None);
+        await readModel.GetAsync(warmUp, CancellationToken.None);
+        await readModel.ListAsync(CancellationToken.None);
+        await commands.ExecuteAsync(warmUp, new DeleteTodo(), waiting, CancellationToken.None);
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < Samples; i++)
+            using (log.Measure("create")) ids.Add(await CreateAsync(noWait, order: i));
+        foreach (var id in ids)
+            using (log.Measure("update")) await commands.ExecuteAsync(id, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
+        using (log.Measure("update, waiting for the read model")) await commands.ExecuteAsync(ids[0], new UpdateTodo(Title: "caught up"), waiting, CancellationToken.None);
+        foreach (var id in ids)
+            using (log.Measure("get")) await readModel.GetAsync(id, CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+            using (log.Measure($"list ({Samples} todos)")) await readModel.ListAsync(CancellationToken.None);
+
+        var longStream = await CreateAsync(noWait);
+        for (var version = 2; version <= LongStream; version++)
+            await commands.ExecuteAsync(longStream, new UpdateTodo(Order: version), noWait, CancellationToken.None);
+        using (log.Measure($"update at stream version {LongStream}")) await commands.ExecuteAsync(longStream, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
+
+        foreach (var id in ids)
+            using (log.Measure("delete")) await commands.ExecuteAsync(id, new DeleteTodo(), noWait, CancellationToken.None);
+
+        var counts = new Dictionary<string, int>
+        {
+            ["create"] = Samples, ["update"] = Samples, ["update, waiting for the read model"] = 1, ["get"] = Samples,
+            [$"list ({Samples} todos)"] = 10, [$"update at stream version {LongStream}"] = 1, ["delete"] = Samples,
+        };
+        Console.WriteLine("Cosmos DB round trips per operation (HTTP requests the SDK sent; modelled RU from x-ms-request-charge):");
+        foreach (var (operation, count) in counts)
+        {
+            var sent = log.Requests.Where(request => request.Operation == operation).ToList();
+            Console.WriteLine($"  {operation,-40} {sent.Count / (double)count,5:0.0#} round trips {sent.Sum(r => r.Charge) / count,7:0.0#} RU");
+        }
+        var updateTrips = log.Requests.Count(r => r.Operation == "update") / (double)Samples;
+        var longUpdateTrips = log.Requests.Count(r => r.Operation == $"update at stream version {LongStream}");
+        Console.WriteLine($"  update at version {LongStream} / update at version 2: {longUpdateTrips / updateTrips:0.0#}x (loading reads the snapshot, not the stream)");
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // let the projector finish the batches above
+        var appendedCommands = 1 + 2 * Samples + 1 + LongStream + 1 + Samples;
+        var projectorTrips = log.Requests.Count(r => r.Operation is null && r.Container == readContainer);
+        Console.WriteLine($"  projector, per command projected ({appendedCommands} commands): {projectorTrips / (double)appendedCommands:0.0#} round trips to the read model");
+        var idleStart = log.Requests.Count(r => r.Operation is null);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Console.WriteLine($"  change feed processor while idle: {(log.Requests.Count(r => r.Operation is null) - idleStart) / 2.0:0.#} requests/s");
+        Console.WriteLine();
+
+        var withReadYourWrites = new List<double>();
+        var withoutWaiting = new List<double>();
+        for (var i = 0; i < 2 * Samples; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await CreateAsync(i % 2 == 0 ? waiting : noWait);
+            (i % 2 == 0 ? withReadYourWrites : withoutWaiting).Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        var overHttp = new List<double>();
+        for (var i = 0; i < Samples; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync("todos", new StringContent($$"""{"title":"over http {{i}}"}""", Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+            overHttp.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        Console.WriteLine("Create latency (ms):                         median      p99");
+        Report("command service, read-your-writes", withReadYourWrites);
+        Report("command service, without waiting", withoutWaiting);
+        Console.WriteLine($"  {"ratio (read-your-writes / without)",-40} {Percentile(withReadYourWrites, 0.5) / Percentile(withoutWaiting, 0.5),7:0.0}x {Percentile(withReadYourWrites, 0.99) / Percentile(withoutWaiting, 0.99),7:0.0}x");
+        Report("POST /api/todos over HTTP (waits)", overHttp);
+        Console.WriteLine();
+
+        var lags = new List<double>();
+        foreach (var id in await Task.WhenAll(Enumerable.Range(0, Samples).Select(_ => CreateAsync(waiting))))
+        {
+            using var watch = catchUp.Watch(id);
+            var updated = (CommandOutcome.Succeeded)await commands.ExecuteAsync(id, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
+            var appended = Stopwatch.GetTimestamp();
+            if (await catchUp.WaitAsync(watch, updated.Todo.Version, checkFirst: false, CancellationToken.None))
+                lags.Add(Stopwatch.GetElapsedTime(appended).TotalMilliseconds);
+        }
+        Console.WriteLine("Projection lag (ms), append acknowledged -> read model written:");
+        Report($"{lags.Count} of {Samples} within the bound", lags);
+        var poll = host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ChangeFeedPollInterval;
+        Console.WriteLine($"  (the change feed processor polls every {poll.TotalMilliseconds:0} ms once caught up)");
+
+        async Task<Guid> CreateAsync(CommandContext context, int? order = null) =>
+            ((CommandOutcome.Succeeded)await commands.CreateAsync(new CreateTodo("benchmark", Order: order), context, CancellationToken.None)).Todo.Id;
+    }
+
     Console.WriteLine();
-
-    // One of everything first, so the SDK's caches (container, partition key ranges, query plans) are warm.
-    var warmUp = await CreateAsync(noWait);
-    await commands.ExecuteAsync(warmUp, new UpdateTodo(Completed: true), waiting, CancellationToken.None);
-    await readModel.GetAsync(warmUp, CancellationToken.None);
-    await readModel.ListAsync(CancellationToken.None);
-    await commands.ExecuteAsync(warmUp, new DeleteTodo(), waiting, CancellationToken.None);
-
-    var ids = new List<Guid>();
-    for (var i = 0; i < Samples; i++)
-        using (log.Measure("create")) ids.Add(await CreateAsync(noWait, order: i));
-    foreach (var id in ids)
-        using (log.Measure("update")) await commands.ExecuteAsync(id, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
-    using (log.Measure("update, waiting for the read model")) await commands.ExecuteAsync(ids[0], new UpdateTodo(Title: "caught up"), waiting, CancellationToken.None);
-    foreach (var id in ids)
-        using (log.Measure("get")) await readModel.GetAsync(id, CancellationToken.None);
-    for (var i = 0; i < 10; i++)
-        using (log.Measure($"list ({Samples} todos)")) await readModel.ListAsync(CancellationToken.None);
-
-    var longStream = await CreateAsync(noWait);
-    for (var version = 2; version <= LongStream; version++)
-        await commands.ExecuteAsync(longStream, new UpdateTodo(Order: version), noWait, CancellationToken.None);
-    using (log.Measure($"update at stream version {LongStream}")) await commands.ExecuteAsync(longStream, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
-
-    foreach (var id in ids)
-        using (log.Measure("delete")) await commands.ExecuteAsync(id, new DeleteTodo(), noWait, CancellationToken.None);
-
-    var counts = new Dictionary<string, int>
-    {
-        ["create"] = Samples, ["update"] = Samples, ["update, waiting for the read model"] = 1, ["get"] = Samples,
-        [$"list ({Samples} todos)"] = 10, [$"update at stream version {LongStream}"] = 1, ["delete"] = Samples,
-    };
-    Console.WriteLine("Cosmos DB round trips per operation (HTTP requests the SDK sent; modelled RU from x-ms-request-charge):");
-    foreach (var (operation, count) in counts)
-    {
-        var sent = log.Requests.Where(request => request.Operation == operation).ToList();
-        Console.WriteLine($"  {operation,-40} {sent.Count / (double)count,5:0.0#} round trips {sent.Sum(r => r.Charge) / count,7:0.0#} RU");
-    }
-    var updateTrips = log.Requests.Count(r => r.Operation == "update") / (double)Samples;
-    var longUpdateTrips = log.Requests.Count(r => r.Operation == $"update at stream version {LongStream}");
-    Console.WriteLine($"  update at version {LongStream} / update at version 2: {longUpdateTrips / updateTrips:0.0#}x (loading reads the snapshot, not the stream)");
-
-    await Task.Delay(TimeSpan.FromSeconds(1)); // let the projector finish the batches above
-    var appendedCommands = 1 + 2 * Samples + 1 + LongStream + 1 + Samples;
-    var projectorTrips = log.Requests.Count(r => r.Operation is null && r.Container == readContainer);
-    Console.WriteLine($"  projector, per command projected ({appendedCommands} commands): {projectorTrips / (double)appendedCommands:0.0#} round trips to the read model");
-    var idleStart = log.Requests.Count(r => r.Operation is null);
-    await Task.Delay(TimeSpan.FromSeconds(2));
-    Console.WriteLine($"  change feed processor while idle: {(log.Requests.Count(r => r.Operation is null) - idleStart) / 2.0:0.#} requests/s");
-    Console.WriteLine();
-
-    var withReadYourWrites = new List<double>();
-    var withoutWaiting = new List<double>();
-    for (var i = 0; i < 2 * Samples; i++)
-    {
-        var start = Stopwatch.GetTimestamp();
-        await CreateAsync(i % 2 == 0 ? waiting : noWait);
-        (i % 2 == 0 ? withReadYourWrites : withoutWaiting).Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-    }
-    var overHttp = new List<double>();
-    for (var i = 0; i < Samples; i++)
-    {
-        var start = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsync("todos", new StringContent($$"""{"title":"over http {{i}}"}""", Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        overHttp.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-    }
-    Console.WriteLine("Create latency (ms):                         median      p99");
-    Report("command service, read-your-writes", withReadYourWrites);
-    Report("command service, without waiting", withoutWaiting);
-    Console.WriteLine($"  {"ratio (read-your-writes / without)",-40} {Percentile(withReadYourWrites, 0.5) / Percentile(withoutWaiting, 0.5),7:0.0}x {Percentile(withReadYourWrites, 0.99) / Percentile(withoutWaiting, 0.99),7:0.0}x");
-    Report("POST /api/todos over HTTP (waits)", overHttp);
-    Console.WriteLine();
-
-    var lags = new List<double>();
-    foreach (var id in await Task.WhenAll(Enumerable.Range(0, Samples).Select(_ => CreateAsync(waiting))))
-    {
-        using var watch = catchUp.Watch(id);
-        var updated = (CommandOutcome.Succeeded)await commands.ExecuteAsync(id, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
-        var appended = Stopwatch.GetTimestamp();
-        if (await catchUp.WaitAsync(watch, updated.Todo.Version, checkFirst: false, CancellationToken.None))
-            lags.Add(Stopwatch.GetElapsedTime(appended).TotalMilliseconds);
-    }
-    Console.WriteLine("Projection lag (ms), append acknowledged -> read model written:");
-    Report($"{lags.Count} of {Samples} within the bound", lags);
-    var poll = host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ChangeFeedPollInterval;
-    Console.WriteLine($"  (the change feed processor polls every {poll.TotalMilliseconds:0} ms once caught up)");
-
-    async Task<Guid> CreateAsync(CommandContext context, int? order = null) =>
-        ((CommandOutcome.Succeeded)await commands.CreateAsync(new CreateTodo("benchmark", Order: order), context, CancellationToken.None)).Todo.Id;
+    await ProjectionOperationsBenchmark.RunAsync(cosmos, azurite);
 }
 finally
 {
     await cosmos.DisposeAsync();
-}
-
-static void Report(string label, List<double> milliseconds) =>
-    Console.WriteLine($"  {label,-40} {Percentile(milliseconds, 0.5),7:0.0}  {Percentile(milliseconds, 0.99),7:0.0}");
-
-static double Percentile(List<double> values, double fraction)
-{
-    var sorted = values.Order().ToList();
-    return sorted[(int)Math.Ceiling(fraction * sorted.Count) - 1];
 }
