@@ -84,4 +84,23 @@ public sealed class StrainedHostTests(StrainedLocalHostFixture fixture) : IClass
             fixture.Throttle.ReadModelThrottled = false;
         }
     }
+
+    [Fact]
+    public async Task A_write_that_keeps_losing_the_append_race_answers_503_with_retry_after_and_appends_nothing()
+    {
+        var todo = await client.CreateTodoAsync("""{"title":"contended"}""");
+        fixture.Throttle.AppendsConflict = true;
+        try
+        {
+            using var patched = await client.PatchAsync(todo.Url(), Json("""{"title":"never stored"}"""));
+
+            await patched.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(patched.Headers.RetryAfter?.Delta);
+        }
+        finally
+        {
+            fixture.Throttle.AppendsConflict = false;
+        }
+        Assert.Single(await client.ListEventsAsync(todo.Url()));
+    }
 }

@@ -16,6 +16,7 @@ public sealed class StrainedLocalHostFixture : LocalHostFixture
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["TodoStore:ReadYourWritesTimeout"] = "00:00:00.2",
+        ["TodoStore:MaxConcurrencyRetries"] = "2",
     };
 
     protected override void ConfigureServices(IServiceCollection services) =>
@@ -23,15 +24,21 @@ public sealed class StrainedLocalHostFixture : LocalHostFixture
 }
 
 /// <summary>Answers 429 the way Cosmos DB does once the SDK's own retries are spent: to every change feed read, and while
-/// <see cref="ReadModelThrottled"/> to every request for the read-model container.</summary>
+/// <see cref="ReadModelThrottled"/> to every request for the read-model container. While <see cref="AppendsConflict"/>,
+/// every transactional batch answers 412, as when another writer always appends first.</summary>
 public sealed class CosmosThrottle : RequestHandler
 {
     public const int RetryAfterMilliseconds = 2000;
 
     public bool ReadModelThrottled { get; set; }
 
+    public bool AppendsConflict { get; set; }
+
     public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
+        if (AppendsConflict && request.Headers["x-ms-cosmos-is-batch-request"] is not null)
+            return Task.FromResult(new ResponseMessage(HttpStatusCode.PreconditionFailed, request));
+
         var path = request.RequestUri.OriginalString.TrimEnd('/');
         var isChangeFeedRead = !string.IsNullOrEmpty(request.Headers["A-IM"]) && path.EndsWith($"colls/{TodoStoreLayout.EventsContainer}");
         var isForReadModel = path.Contains($"colls/{TodoStoreLayout.ReadModelContainer}");
