@@ -31,6 +31,20 @@ public sealed class ReadYourWritesTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_write_that_opts_out_of_waiting_is_stored_and_answered_without_confirming_the_read_model()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "todos") { Content = Json("""{"title":"no wait"}""") };
+        request.Headers.Add("X-Wait-For-Read-Model", "false");
+
+        using var created = await client.SendAsync(request);
+        var url = (await created.ReadJsonAsync()).Url();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("false", created.Header(CaughtUp));
+        Assert.Single(await client.ListEventsAsync(url));
+    }
+
+    [Fact]
     public async Task Delete_all_answers_once_the_list_is_empty()
     {
         for (var count = 0; count < 3; count++) await client.CreateTodoAsync("""{"title":"to clear"}""");

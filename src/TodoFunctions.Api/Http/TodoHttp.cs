@@ -15,6 +15,9 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
     /// <summary>Sent by a client to trace its request into the stored events; answered on every response.</summary>
     public const string CorrelationIdHeader = "X-Correlation-Id";
 
+    /// <summary>Sent as <c>false</c> by a client that prefers a faster answer to reading its own write at once.</summary>
+    public const string WaitForReadModelHeader = "X-Wait-For-Read-Model";
+
     private const string ExposedHeaders = $"Location, ETag, {TodoAnswers.ReadModelCaughtUpHeader}, {TodoAnswers.StaleHeader}, {CorrelationIdHeader}";
 
     public async Task<IActionResult> Respond(HttpRequest request, Func<Task<IActionResult>> handle)
@@ -42,9 +45,13 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
     public Task<IActionResult> RefuseWithoutFunctionKey(HttpRequest request) =>
         Respond(request, () => Task.FromResult<IActionResult>(Problems.FunctionKeyRequired()));
 
-    /// <summary>How a write is run: traced by the correlation id, guarded by If-Match, answered once the read model has it.</summary>
+    /// <summary>
+    /// How a write is run: traced by the correlation id, guarded by If-Match, and answered once the read model has it
+    /// unless the client opts out with <see cref="WaitForReadModelHeader"/>.
+    /// </summary>
     public static CommandContext CommandContext(HttpRequest request) =>
-        new(CorrelationId(request), VersionTags.ExpectedVersion(request), WaitForReadModel: true);
+        new(CorrelationId(request), VersionTags.ExpectedVersion(request),
+            WaitForReadModel: !string.Equals(request.Headers[WaitForReadModelHeader], "false", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The todo an <c>{id}</c> route value names; one that is not a UUID names no todo.</summary>
     public static Guid TodoId(string id) =>
