@@ -23,6 +23,20 @@ public sealed class ConditionalRequestTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task Head_of_a_todo_answers_like_get_without_a_body()
+    {
+        var todo = await client.CreateTodoAsync("""{"title":"headed"}""");
+
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, todo.Url()));
+        using var missing = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"todos/{Guid.NewGuid()}"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("\"1\"", head.Headers.ETag?.ToString());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Patch_with_the_current_etag_applies_and_answers_the_next_one()
     {
         var todo = await client.CreateTodoAsync("""{"title":"guarded"}""");

@@ -11,7 +11,7 @@ public sealed class TodoEventFunctions(TodoHttp http, EventStore eventStore)
 {
     [Function("ListTodoEvents")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = TodoRoutes.TodoEvents)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.TodoEvents)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
@@ -21,6 +21,6 @@ public sealed class TodoEventFunctions(TodoHttp http, EventStore eventStore)
 
     [Function("TodoEventsOtherMethods")]
     public Task<IActionResult> OtherMethods(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", "patch", "delete", "head", Route = TodoRoutes.TodoEvents)] HttpRequest request) =>
-        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, OPTIONS")));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", "patch", "delete", Route = TodoRoutes.TodoEvents)] HttpRequest request) =>
+        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, OPTIONS")));
 }

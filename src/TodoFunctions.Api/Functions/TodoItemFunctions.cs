@@ -12,7 +12,7 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
 {
     [Function("GetTodo")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = TodoRoutes.Todo)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todo)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
@@ -43,6 +43,6 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
 
     [Function("TodoOtherMethods")]
     public Task<IActionResult> OtherMethods(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", "head", Route = TodoRoutes.Todo)] HttpRequest request) =>
-        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, PATCH, DELETE, OPTIONS")));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", Route = TodoRoutes.Todo)] HttpRequest request) =>
+        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, PATCH, DELETE, OPTIONS")));
 }

@@ -11,7 +11,7 @@ public sealed class TodoListFunctions(TodoHttp http, TodoCommandService commands
 {
     [Function("ListTodos")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = TodoRoutes.Todos)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todos)] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () => TodoAnswers.List(request, await readModel.ListAsync(cancellationToken)));
 
@@ -34,6 +34,6 @@ public sealed class TodoListFunctions(TodoHttp http, TodoCommandService commands
 
     [Function("TodoListOtherMethods")]
     public Task<IActionResult> OtherMethods(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "patch", "head", Route = TodoRoutes.Todos)] HttpRequest request) =>
-        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, POST, DELETE, OPTIONS")));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "patch", Route = TodoRoutes.Todos)] HttpRequest request) =>
+        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, POST, DELETE, OPTIONS")));
 }
