@@ -177,17 +177,23 @@ public sealed class BatchConformanceTests(CosmosEndpoint endpoint) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_conditional_patch_inside_a_batch_is_refused_with_400_naming_the_filter_predicate()
+    public async Task A_conditional_patch_inside_a_batch_applies_when_the_filter_predicate_matches_and_fails_the_batch_with_412_when_not()
     {
         await CreateAsync("a", "unpatched");
 
-        using TransactionalBatchResponse response = await container.CreateTransactionalBatch(Partition)
+        using TransactionalBatchResponse applied = await container.CreateTransactionalBatch(Partition)
             .PatchItem("a", [PatchOperation.Set("/title", "patched")], new TransactionalBatchPatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.order = 1" })
             .ExecuteAsync();
+        using TransactionalBatchResponse refused = await container.CreateTransactionalBatch(Partition)
+            .CreateItem(Item("b", "never written"))
+            .PatchItem("a", [PatchOperation.Set("/title", "repatched")], new TransactionalBatchPatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.order = 99" })
+            .ExecuteAsync();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("FilterPredicate", response.ErrorMessage);
-        Assert.Equal("unpatched", Title(await ReadAsync("a")));
+        Assert.True(applied.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.FailedDependency, refused[0].StatusCode);
+        Assert.Equal("patched", Title(await ReadAsync("a")));
+        Assert.Null(await ReadAsync("b"));
     }
 
     private TransactionalBatch BatchOfCreates(int count, string title) =>

@@ -9,8 +9,10 @@ public enum BatchOperationKind { Create, Read, Replace, Upsert, Delete, Patch }
 /// <param name="Id">The item id for Read, Replace, Delete and Patch; Create and Upsert take it from <paramref name="Resource"/>.</param>
 /// <param name="Resource">The item body for Create, Replace and Upsert.</param>
 /// <param name="PatchOperations">The patch operations (<c>{"op","path","value"}</c>, as in a PATCH request) for Patch.</param>
+/// <param name="PatchCondition">A Patch's filter predicate (<c>FROM c WHERE …</c>), when the client set one.</param>
 public sealed record BatchOperation(
-    BatchOperationKind Kind, string? Id, JObject? Resource, JArray? PatchOperations, string? IfMatch, string? IfNoneMatch);
+    BatchOperationKind Kind, string? Id, JObject? Resource, JArray? PatchOperations, string? IfMatch, string? IfNoneMatch,
+    string? PatchCondition = null);
 
 /// <summary>The outcome of one batch operation, encoded into the HybridRow response the SDK reads back.</summary>
 public sealed record BatchOperationResult(

@@ -136,23 +136,21 @@ public static class HybridRowBatchCodec
             WireOperationType.Replace => new(BatchOperationKind.Replace, id, ParseObject(resourceBody), null, ifMatch, ifNoneMatch),
             WireOperationType.Upsert => new(BatchOperationKind.Upsert, id, ParseObject(resourceBody), null, ifMatch, ifNoneMatch),
             WireOperationType.Delete => new(BatchOperationKind.Delete, id, null, null, ifMatch, ifNoneMatch),
-            WireOperationType.Patch => new(BatchOperationKind.Patch, id, null, ReadPatchOperations(resourceBody), ifMatch, ifNoneMatch),
+            WireOperationType.Patch => ReadPatch(id, ParseObject(resourceBody), ifMatch, ifNoneMatch),
             _ => throw new InvalidDataException($"Batch operation type {operationType?.ToString() ?? "(missing)"} is not supported."),
         };
     }
 
     // The SDK sends a patch as {"operations":[...]} plus "condition" when a FilterPredicate is set.
-    private static JArray ReadPatchOperations(byte[]? resourceBody)
-    {
-        JObject patchSpecification = ParseObject(resourceBody);
-        if (patchSpecification.ContainsKey("condition"))
-        {
-            throw new InvalidDataException("A conditional patch (FilterPredicate) inside a batch is not supported by the emulator.");
-        }
-
-        return patchSpecification["operations"] as JArray
-            ?? throw new InvalidDataException("A batch patch operation carries no \"operations\" array.");
-    }
+    private static BatchOperation ReadPatch(string? id, JObject patchSpecification, string? ifMatch, string? ifNoneMatch) => new(
+        BatchOperationKind.Patch,
+        id,
+        null,
+        patchSpecification["operations"] as JArray
+            ?? throw new InvalidDataException("A batch patch operation carries no \"operations\" array."),
+        ifMatch,
+        ifNoneMatch,
+        patchSpecification.Value<string>("condition"));
 
     private static JObject ParseObject(byte[]? utf8Json)
     {

@@ -73,6 +73,7 @@ internal sealed class BatchEndpoint
         operation.Id,
         operation.Resource,
         operation.PatchOperations,
+        operation.PatchCondition,
         IfMatch: operation.IfMatch,
         IfNoneMatch: operation.IfNoneMatch);
 }

@@ -150,18 +150,20 @@ public sealed class HybridRowBatchCodecTests
     }
 
     [Fact]
-    public async Task A_conditional_patch_is_refused_with_a_message_naming_the_filter_predicate()
+    public async Task A_conditional_patch_carries_its_filter_predicate()
     {
         var gateway = new InMemoryBatchGateway(operations => AnswerAll(operations, new BatchOperationResult(200)));
         using CosmosClient client = gateway.CreateClient();
 
         using TransactionalBatchResponse response = await client.GetContainer("db", "coll").CreateTransactionalBatch(Partition)
             .PatchItem("a", [PatchOperation.Set("/done", true)], new TransactionalBatchPatchItemRequestOptions { FilterPredicate = "from c where c.done = false" })
+            .PatchItem("b", [PatchOperation.Set("/done", true)])
             .ExecuteAsync();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("FilterPredicate", response.ErrorMessage);
-        Assert.Empty(gateway.ReceivedBatches);
+        var operations = Assert.Single(gateway.ReceivedBatches);
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal("from c where c.done = false", operations[0].PatchCondition);
+        Assert.Null(operations[1].PatchCondition);
     }
 
     [Fact]
