@@ -130,6 +130,17 @@ public sealed class ItemConformanceTests(CosmosEndpoint endpoint) : IClassFixtur
     }
 
     [Fact]
+    public async Task Upsert_with_if_match_on_a_missing_item_creates_it_with_201()
+    {
+        var created = await container.UpsertItemAsync(Item("fresh", "p", "v1"), new PartitionKey("p"),
+            new ItemRequestOptions { IfMatchEtag = "\"00000000-0000-0000-0000-000000000000\"" });
+        var read = await container.ReadItemAsync<JObject>("fresh", new PartitionKey("p"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("v1", read.Resource.Value<string>("title"));
+    }
+
+    [Fact]
     public async Task Delete_answers_204_then_the_item_is_gone_and_deleting_again_answers_404()
     {
         await container.CreateItemAsync(Item("doomed", "p", "bye"), new PartitionKey("p"));

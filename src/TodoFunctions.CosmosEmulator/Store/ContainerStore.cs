@@ -262,8 +262,6 @@ internal sealed class ContainerStore
         {
             var (id, resource) = Valid(operation.Resource);
             var existing = Current(id);
-            if (existing is null && operation.IfMatch is not null)
-                throw PreconditionFailed();
             return existing is null
                 ? Write(HttpStatusCode.Created, id, resource, NewRid())
                 : Write(HttpStatusCode.OK, id, resource, Matching(existing, operation.IfMatch).Value<string>(SystemProperties.Rid)!);
@@ -294,6 +292,7 @@ internal sealed class ContainerStore
 
         private DocumentOutcome Write(HttpStatusCode status, string id, JObject resource, string rid)
         {
+            UniqueKeys.FromContainer(container.Resource).Verify(resource, id, PartitionDocuments());
             var body = new JObject(resource.Properties().Where(property => !SystemProperties.Names.Contains(property.Name)))
             {
                 [SystemProperties.Rid] = rid,
@@ -306,6 +305,13 @@ internal sealed class ContainerStore
             Changes.Add(new DocumentChange(partitionKeyJson, id, body, ++lastLsn));
             return new DocumentOutcome(status, body, RequestCharges.Write(body));
         }
+
+        // The partition as this transaction sees it: stored items overlaid with its own staged writes.
+        private IEnumerable<JObject> PartitionDocuments() =>
+            (container.partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>())
+                .Where(document => !staged.ContainsKey(document.Id) && !container.IsExpired(document, now))
+                .Select(document => document.Body)
+                .Concat(staged.Values.OfType<JObject>());
 
         private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
 
