@@ -19,6 +19,13 @@ public sealed record CosmosEmulatorOptions
 
     public string AccountKey { get; init; } = WellKnownAccountKey;
 
+    /// <summary>How far behind the replica is that serves reads without a session token covering the latest write:
+    /// such readers see the container exactly this long ago. Zero (the default) serves every read fresh.</summary>
+    public TimeSpan ReplicaLag { get; init; }
+
+    /// <summary>The emulator's clock (write times, TTL, replica lag); tests may substitute one they control.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

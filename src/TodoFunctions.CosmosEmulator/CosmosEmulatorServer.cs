@@ -44,7 +44,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory);
         try
         {
-            var account = new Account(journal, TimeProvider.System);
+            var account = new Account(journal, options.Clock, options.ReplicaLag);
             account.Replay(journal.ReadAll());
             var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
 

@@ -39,6 +39,7 @@ try
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
         AccountKey = arguments.AccountKey,
+        ReplicaLag = TimeSpan.FromMilliseconds(arguments.ReplicaLagMs),
         LoggerFactory = loggerFactory,
     });
 }
@@ -55,6 +56,8 @@ await using (var server = startedServer)
     Console.WriteLine(arguments.DataDirectory is null
         ? "Data: in memory (lost on exit; use --data-dir PATH to keep it)"
         : $"Data: {Path.GetFullPath(arguments.DataDirectory)}");
+    if (arguments.ReplicaLagMs > 0)
+        Console.WriteLine($"Replica lag: {arguments.ReplicaLagMs} ms (reads without a covering session token see the data as it was then)");
     if (arguments.UseHttps)
         Console.WriteLine("Certificate: self-signed for localhost and 127.0.0.1, new at every start (clients must accept it)");
     Console.WriteLine($"Connection string: {server.ConnectionString}");
@@ -73,11 +76,12 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--replica-lag-ms 0] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
           --key KEY        account key (base64); default: the official emulator's well-known key
+          --replica-lag-ms N  reads without a session token covering the latest write see data N ms old; default 0
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
         """;
 
@@ -85,6 +89,7 @@ internal sealed record StandaloneArguments
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
+    public int ReplicaLagMs { get; private init; }
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
 
@@ -108,12 +113,14 @@ internal sealed record StandaloneArguments
             var value = index + 1 < args.Length ? args[++index] : null;
             (arguments, error) = (name, value) switch
             {
-                (_, null) when name is "--port" or "--data-dir" or "--key" or "--log-level" => (arguments, $"{name} needs a value."),
+                (_, null) when name is "--port" or "--data-dir" or "--key" or "--replica-lag-ms" or "--log-level" => (arguments, $"{name} needs a value."),
                 ("--port", _) when int.TryParse(value, out var port) && port is >= 0 and <= 65535 => (arguments with { Port = port }, null),
                 ("--port", _) => (arguments, $"--port '{value}' is not a port number."),
                 ("--data-dir", _) => (arguments with { DataDirectory = value }, null),
                 ("--key", _) when IsBase64(value!) => (arguments with { AccountKey = value! }, null),
                 ("--key", _) => (arguments, "--key must be base64, like the account keys Cosmos DB issues."),
+                ("--replica-lag-ms", _) when int.TryParse(value, out var lag) && lag >= 0 => (arguments with { ReplicaLagMs = lag }, null),
+                ("--replica-lag-ms", _) => (arguments, $"--replica-lag-ms '{value}' is not a whole number of milliseconds."),
                 ("--log-level", _) when Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) => (arguments with { LogLevel = level }, null),
                 ("--log-level", _) => (arguments, $"--log-level '{value}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}."),
                 _ => (arguments, $"Unknown option '{name}'."),

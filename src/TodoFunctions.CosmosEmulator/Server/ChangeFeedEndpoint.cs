@@ -15,13 +15,14 @@ internal sealed class ChangeFeedEndpoint
     public static bool IsChangeFeedRequest(GatewayRequest request) =>
         string.Equals(request.Header(CosmosHeaders.IncrementalFeed), "Incremental Feed", StringComparison.OrdinalIgnoreCase);
 
-    public GatewayResponse Read(GatewayRequest request, ContainerStore container)
+    /// <summary>A page of changes; a reader behind a lagging replica sees those up to <paramref name="snapshotLsn"/>.</summary>
+    public GatewayResponse Read(GatewayRequest request, ContainerStore container, long? snapshotLsn = null)
     {
         var ifNoneMatch = request.IfNoneMatch;
         var afterLsn = ifNoneMatch switch
         {
             null or "" => 0,
-            "*" => container.Lsn,
+            "*" => snapshotLsn ?? container.Lsn,
             _ => long.TryParse(ifNoneMatch.Trim('"'), out var lsn) && lsn >= 0
                 ? lsn
                 : throw GatewayException.BadRequest($"The change feed continuation '{ifNoneMatch}' was not issued by this emulator."),
@@ -30,7 +31,7 @@ internal sealed class ChangeFeedEndpoint
             && DateTimeOffset.TryParse(request.Header("If-Modified-Since"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
                 ? since
                 : null;
-        var (documents, continueAfter) = container.ReadChanges(afterLsn, modifiedSince, request.PartitionKeyJson, request.MaxItemCount);
+        var (documents, continueAfter) = container.ReadChanges(afterLsn, modifiedSince, request.PartitionKeyJson, request.MaxItemCount, snapshotLsn);
         var etag = $"\"{continueAfter}\"";
         return documents.Count == 0
             ? new GatewayResponse(HttpStatusCode.NotModified, RequestCharges.ChangeFeedPage([])).With("etag", etag).With(CosmosHeaders.ItemCount, "0")

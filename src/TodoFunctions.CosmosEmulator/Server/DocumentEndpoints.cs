@@ -10,16 +10,17 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
 {
     public async Task<GatewayResponse> FeedAsync(GatewayRequest request, ContainerStore container)
     {
+        var snapshot = request.Method == "GET" || request.IsQuery ? ReadSnapshot(request, container) : null;
         var response = request.Method switch
         {
             "POST" when request.Flag(CosmosHeaders.IsBatchRequest) => await batches.ExecuteAsync(request, container),
-            "POST" when request.IsQuery => await queries.DocumentsAsync(request, container),
+            "POST" when request.IsQuery => await queries.DocumentsAsync(request, container, snapshot),
             "POST" => await CreateAsync(request, container),
-            "GET" when ChangeFeedEndpoint.IsChangeFeedRequest(request) => changeFeed.Read(request, container),
-            "GET" => queries.Page(request, container.Rid, "Documents", container.Documents(request.PartitionKeyJson)),
+            "GET" when ChangeFeedEndpoint.IsChangeFeedRequest(request) => changeFeed.Read(request, container, snapshot),
+            "GET" => queries.Page(request, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshot)),
             _ => throw GatewayRequest.MethodNotAllowed(request.Method, "docs"),
         };
-        return WithSession(response, container);
+        return WithSession(response, container, snapshot);
     }
 
     public async Task<GatewayResponse> ItemAsync(GatewayRequest request, ContainerStore container, string id)
@@ -34,7 +35,7 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
         };
         var partitionKey = request.PartitionKeyJson
             ?? throw GatewayException.BadRequest("PartitionKey value must be supplied for this operation.");
-        return Execute(request, container, partitionKey, operation);
+        return Execute(request, container, partitionKey, operation, request.Method == "GET" ? ReadSnapshot(request, container) : null);
     }
 
     /// <summary>The response for one item operation, in or out of a batch: failures as error bodies.</summary>
@@ -47,10 +48,12 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
             .With("etag", outcome.Document?.Value<string>(SystemProperties.ETag));
     }
 
-    /// <summary>Session token (in the SDK's <c>rangeId:-1#lsn</c> form) and the container the token belongs to.</summary>
-    public static GatewayResponse WithSession(GatewayResponse response, ContainerStore container) =>
+    /// <summary>Session token (in the SDK's <c>rangeId:-1#lsn</c> form) and the container the token belongs to. A
+    /// read served from a lagging snapshot reports that snapshot's LSN, so the client's token never runs ahead of
+    /// what it has seen.</summary>
+    public static GatewayResponse WithSession(GatewayResponse response, ContainerStore container, long? snapshotLsn = null) =>
         response
-            .With(CosmosHeaders.SessionToken, $"0:-1#{container.Lsn}")
+            .With(CosmosHeaders.SessionToken, $"0:-1#{snapshotLsn ?? container.Lsn}")
             .With(CosmosHeaders.OwnerFullName, $"dbs/{container.DatabaseId}/colls/{container.Id}")
             .With(CosmosHeaders.OwnerId, container.Rid);
 
@@ -70,6 +73,11 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
             PatchCondition: body.Value<string>("condition"), IfMatch: request.IfMatch);
     }
 
-    private static GatewayResponse Execute(GatewayRequest request, ContainerStore container, string partitionKeyJson, DocumentOperation operation) =>
-        WithSession(Respond(container.Execute(partitionKeyJson, [operation])[0], request.WantsMinimalResponse), container);
+    private static GatewayResponse Execute(
+        GatewayRequest request, ContainerStore container, string partitionKeyJson, DocumentOperation operation, long? snapshotLsn = null) =>
+        WithSession(Respond(container.Execute(partitionKeyJson, [operation], snapshotLsn)[0], request.WantsMinimalResponse), container, snapshotLsn);
+
+    // Null (the latest state) unless replica lag is on and the client's session token is behind the container.
+    private static long? ReadSnapshot(GatewayRequest request, ContainerStore container) =>
+        container.SnapshotLsn(SessionTokens.Progress(request.Header(CosmosHeaders.SessionToken)));
 }

@@ -26,11 +26,11 @@ internal sealed class QueryEndpoint
         }),
     };
 
-    public async Task<GatewayResponse> DocumentsAsync(GatewayRequest request, ContainerStore container)
+    public async Task<GatewayResponse> DocumentsAsync(GatewayRequest request, ContainerStore container, long? snapshotLsn = null)
     {
         var body = await request.ReadObjectAsync();
         if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
-            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson));
+            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshotLsn));
         CosmosSqlQuery.Parse(QueryText(body));
         return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = PassthroughPlan };
     }

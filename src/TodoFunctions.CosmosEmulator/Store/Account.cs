@@ -20,7 +20,7 @@ internal sealed class DatabaseStore(JObject resource)
 /// The emulated account: databases and containers, found by name or by resource id, every change journaled
 /// before it is visible and replayed from the journal at start.
 /// </summary>
-internal sealed class Account(IJournal journal, TimeProvider clock)
+internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan replicaLag = default)
 {
     private static readonly char[] InvalidIdCharacters = ['/', '\\', '?', '#'];
 
@@ -176,7 +176,7 @@ internal sealed class Account(IJournal journal, TimeProvider clock)
 
     private ContainerStore Add(DatabaseStore database, JObject resource)
     {
-        var container = new ContainerStore(database.Id, resource, journal, clock);
+        var container = new ContainerStore(database.Id, resource, journal, clock, replicaLag);
         database.Containers[container.Id] = container;
         lastContainerNumber = Math.Max(lastContainerNumber, ResourceIds.ContainerNumber(container.Rid));
         return container;

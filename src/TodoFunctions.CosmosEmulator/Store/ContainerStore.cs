@@ -24,16 +24,18 @@ internal sealed class ContainerStore
     private readonly Dictionary<long, StoredDocument> changesByLsn = new();
     private readonly IJournal journal;
     private readonly TimeProvider clock;
+    private readonly ReplicaLag? replicaLag;
     private long lsn;
     private ulong lastDocumentNumber;
 
-    public ContainerStore(string databaseId, JObject resource, IJournal journal, TimeProvider clock)
+    public ContainerStore(string databaseId, JObject resource, IJournal journal, TimeProvider clock, TimeSpan replicaLag = default)
     {
         DatabaseId = databaseId;
         Resource = resource;
         PartitionKey = PartitionKeyPath.FromContainer(resource);
         this.journal = journal;
         this.clock = clock;
+        this.replicaLag = replicaLag > TimeSpan.Zero ? new ReplicaLag(replicaLag) : null;
     }
 
     public string DatabaseId { get; }
@@ -66,12 +68,13 @@ internal sealed class ContainerStore
     }
 
     /// <summary>Applies the operations in order, all or none: on the first failure nothing is written, and the
-    /// other operations answer 424 (failed dependency), as in a transactional batch.</summary>
-    public IReadOnlyList<DocumentOutcome> Execute(string partitionKeyJson, IReadOnlyList<DocumentOperation> operations)
+    /// other operations answer 424 (failed dependency), as in a transactional batch. Reads see the snapshot at
+    /// <paramref name="readAtLsn"/> when given (see <see cref="SnapshotLsn"/>), which only a read alone may ask for.</summary>
+    public IReadOnlyList<DocumentOutcome> Execute(string partitionKeyJson, IReadOnlyList<DocumentOperation> operations, long? readAtLsn = null)
     {
         lock (gate)
         {
-            var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow());
+            var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow(), readAtLsn);
             var outcomes = new List<DocumentOutcome>(operations.Count);
             foreach (var operation in operations)
             {
@@ -84,14 +87,33 @@ internal sealed class ContainerStore
             {
                 journal.Append(new DocumentsChanged(DatabaseId, Id, transaction.Changes));
                 foreach (var change in transaction.Changes)
+                {
+                    replicaLag?.Record(change, partitions.GetValueOrDefault(change.PartitionKeyJson)?.GetValueOrDefault(change.Id), transaction.Now);
                     Apply(change, transaction.Now);
+                }
             }
             return outcomes;
         }
     }
 
-    /// <summary>The live items of one partition (a partition key value) or of all partitions.</summary>
-    public IReadOnlyList<JObject> Documents(string? partitionKeyJson)
+    /// <summary>
+    /// The snapshot a reader who has seen up to <paramref name="sessionLsn"/> is served with replica lag on: the
+    /// lagging replica's, or the reader's own progress if that is further. Null when the latest state is due.
+    /// </summary>
+    public long? SnapshotLsn(long sessionLsn)
+    {
+        if (replicaLag is null)
+            return null;
+        lock (gate)
+        {
+            var snapshot = Math.Max(replicaLag.ReplicaLsn(clock.GetUtcNow(), lsn), Math.Min(sessionLsn, lsn));
+            return snapshot < lsn ? snapshot : null;
+        }
+    }
+
+    /// <summary>The live items of one partition (a partition key value) or of all partitions, at the latest LSN or
+    /// at the snapshot <paramref name="atLsn"/>.</summary>
+    public IReadOnlyList<JObject> Documents(string? partitionKeyJson, long? atLsn = null)
     {
         lock (gate)
         {
@@ -99,31 +121,36 @@ internal sealed class ContainerStore
             var scope = partitionKeyJson is null
                 ? partitions.Values.SelectMany(partition => partition.Values)
                 : partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>();
+            if (atLsn is { } snapshot && replicaLag is not null)
+                scope = replicaLag.AsOf(snapshot, scope, partitionKeyJson);
             return [.. scope.Where(document => !IsExpired(document, now)).Select(document => document.Body)];
         }
     }
 
-    /// <summary>The latest version of each item changed after <paramref name="afterLsn"/>, in LSN order (so in
-    /// write order within every partition), and the LSN to continue after.</summary>
+    /// <summary>The latest version of each item changed after <paramref name="afterLsn"/> (up to the snapshot
+    /// <paramref name="atLsn"/> if given), in LSN order (so in write order within every partition), and the LSN to
+    /// continue after.</summary>
     public (IReadOnlyList<JObject> Documents, long ContinueAfterLsn) ReadChanges(
-        long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems)
+        long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems, long? atLsn = null)
     {
         lock (gate)
         {
             var now = clock.GetUtcNow();
             var page = new List<JObject>();
-            foreach (var changeLsn in changeOrder.GetViewBetween(afterLsn + 1, long.MaxValue))
+            var changes = atLsn is { } snapshot && replicaLag is not null
+                ? replicaLag.AsOf(snapshot, changesByLsn.Values, null).Where(document => document.Lsn > afterLsn).OrderBy(document => document.Lsn)
+                : changeOrder.GetViewBetween(afterLsn + 1, long.MaxValue).Select(changeLsn => changesByLsn[changeLsn]);
+            foreach (var document in changes)
             {
-                var document = changesByLsn[changeLsn];
                 if ((partitionKeyJson is not null && document.PartitionKeyJson != partitionKeyJson)
                     || document.WrittenAt < modifiedSince
                     || IsExpired(document, now))
                     continue;
                 page.Add(document.Body);
                 if (page.Count == maxItems)
-                    return (page, changeLsn);
+                    return (page, document.Lsn);
             }
-            return (page, Math.Max(afterLsn, lsn));
+            return (page, Math.Max(afterLsn, atLsn ?? lsn));
         }
     }
 
@@ -196,13 +223,16 @@ internal sealed class ContainerStore
         return ttl > 0 && now >= document.WrittenAt.AddSeconds(ttl);
     }
 
-    private StoredDocument? Live(string partitionKeyJson, string id, DateTimeOffset now) =>
-        partitions.GetValueOrDefault(partitionKeyJson)?.GetValueOrDefault(id) is { } document && !IsExpired(document, now)
-            ? document
-            : null;
+    private StoredDocument? Live(string partitionKeyJson, string id, DateTimeOffset now, long? atLsn)
+    {
+        var document = partitions.GetValueOrDefault(partitionKeyJson)?.GetValueOrDefault(id);
+        if (atLsn is { } snapshot && replicaLag is not null)
+            document = replicaLag.AsOf(snapshot, partitionKeyJson, id, document);
+        return document is not null && !IsExpired(document, now) ? document : null;
+    }
 
     /// <summary>The writes of one request, staged so that a failing operation leaves the container untouched.</summary>
-    private sealed class Transaction(ContainerStore container, string partitionKeyJson, DateTimeOffset now)
+    private sealed class Transaction(ContainerStore container, string partitionKeyJson, DateTimeOffset now, long? readAtLsn)
     {
         private readonly Dictionary<string, JObject?> staged = new(StringComparer.Ordinal);
         private long lastLsn = container.lsn;
@@ -316,7 +346,7 @@ internal sealed class ContainerStore
         private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
 
         private JObject? Current(string id) =>
-            staged.TryGetValue(id, out var document) ? document : container.Live(partitionKeyJson, id, now)?.Body;
+            staged.TryGetValue(id, out var document) ? document : container.Live(partitionKeyJson, id, now, readAtLsn)?.Body;
 
         private JObject Existing(string? id) =>
             Current(id ?? throw GatewayException.BadRequest("The operation needs an item id."))
