@@ -48,7 +48,9 @@ public sealed class CosmosSqlQuery
         var skip = RowCount(_statement.Offset, "OFFSET", noDocument) ?? 0;
         var take = Math.Min(RowCount(_statement.Limit, "LIMIT", noDocument) ?? int.MaxValue, RowCount(_statement.Top, "TOP", noDocument) ?? int.MaxValue);
 
-        var matching = documents.Select(document => noDocument with { Document = document }).Where(IsMatch);
+        // Without FROM, the query is evaluated once, over no document.
+        IEnumerable<EvaluationScope> sources = _statement.Alias is null ? [noDocument] : documents.Select(document => noDocument with { Document = document });
+        var matching = sources.Where(IsMatch);
         IEnumerable<(JToken? Value, RowPosition Position)> rows = _aggregates.Count > 0
             ? [(Value: ProjectAggregates(matching.ToList(), parameters), Position: new RowPosition([], null))]
             : matching.Select(row => (Value: Project(row), Position: PositionOf(row))).OrderBy(row => row.Position, _order);
@@ -85,10 +87,13 @@ public sealed class CosmosSqlQuery
             .Concat(statement.OrderBy.Select(key => key.Expression))
             .OfType<SqlExpression>();
 
-    private static void CheckIdentifiers(IEnumerable<SqlExpression> expressions, string alias)
+    private static void CheckIdentifiers(IEnumerable<SqlExpression> expressions, string? alias)
     {
         var unknown = expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<AliasExpression>().FirstOrDefault(a => a.Name != alias);
-        if (unknown is not null) throw new CosmosSqlException($"Identifier '{unknown.Name}' could not be resolved; the FROM alias is '{alias}'.");
+        if (unknown is not null)
+            throw new CosmosSqlException(alias is null
+                ? $"Identifier '{unknown.Name}' could not be resolved; the query has no FROM clause."
+                : $"Identifier '{unknown.Name}' could not be resolved; the FROM alias is '{alias}'.");
     }
 
     private static List<AggregateCall> FindAggregates(SelectStatement statement)
