@@ -382,8 +382,9 @@ internal sealed class SqlParser
         return new FunctionCall(function, arguments);
     }
 
-    private static string ArityText(SqlFunction function) => function.MinArguments == function.MaxArguments
-        ? $"{function.MinArguments}"
+    private static string ArityText(SqlFunction function) =>
+        function.MinArguments == function.MaxArguments ? $"{function.MinArguments}"
+        : function.MaxArguments == int.MaxValue ? $"at least {function.MinArguments}"
         : $"{function.MinArguments} to {function.MaxArguments}";
 
     private static JToken NumberLiteral(string text) =>
