@@ -357,6 +357,7 @@ internal sealed class SqlParser
             case "EXISTS": throw CosmosSqlException.Unsupported("EXISTS subquery");
             case "ARRAY" when Current.IsSymbol("("): throw CosmosSqlException.Unsupported("ARRAY subquery");
             case "SELECT": throw CosmosSqlException.Unsupported("subquery");
+            case "NAN" or "INFINITY": throw CosmosSqlException.Unsupported($"{name} literal");
         }
         if (Current.IsSymbol("(")) return ParseCall(name);
         if (ReservedWords.Contains(name))
