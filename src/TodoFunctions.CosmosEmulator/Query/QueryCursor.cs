@@ -42,7 +42,7 @@ internal sealed record QueryCursor(RowPosition? After, int Skipped, int Taken, I
     }
 
     /// <summary>A short digest of a value that equal values share (1 and 1.0, objects whose properties differ only in order).</summary>
-    public static string DistinctKey(JToken value) =>
+    private static string DistinctKey(JToken value) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(value))), 0, 12);
 
     private static string Canonical(JToken? value) => SqlValues.TypeOf(value) switch
