@@ -28,4 +28,7 @@ public sealed record CosmosEmulatorOptions
 
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Cuts query pages short or leaves them empty, seeded; null serves full pages.</summary>
+    public ShortQueryPages? ShortQueryPages { get; init; }
 }

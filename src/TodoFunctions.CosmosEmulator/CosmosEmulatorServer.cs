@@ -46,7 +46,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         {
             var account = new Account(journal, options.Clock, options.ReplicaLag);
             account.Replay(journal.ReadAll());
-            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
+            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory, options.ShortQueryPages);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));

@@ -80,7 +80,7 @@ public sealed class EmbeddedEmulatorTests : IDisposable
         Assert.Equal(["c"], changes.Select(change => change.Value<string>("id")));
     }
 
-    private static CosmosClient Client(CosmosEmulatorServer emulator) =>
+    internal static CosmosClient Client(CosmosEmulatorServer emulator) =>
         new(emulator.ConnectionString, new CosmosClientOptions
         {
             ConnectionMode = ConnectionMode.Gateway,

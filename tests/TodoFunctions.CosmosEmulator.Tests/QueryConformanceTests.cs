@@ -35,7 +35,11 @@ public sealed class QueryConformanceTests(CosmosEndpoint endpoint) : IClassFixtu
     {
         _client = endpoint.CreateClient();
         _database = (await _client.CreateDatabaseAsync(endpoint.UniqueName("query"))).Database;
-        _container = (await _database.CreateContainerAsync("items", "/pk")).Container;
+        var properties = new ContainerProperties("items", "/pk");
+        // ORDER BY on two keys needs a composite index with those paths, as in Azure.
+        properties.IndexingPolicy.CompositeIndexes.Add([new() { Path = "/rank", Order = CompositePathSortOrder.Descending }, new() { Path = "/id" }]);
+        properties.IndexingPolicy.CompositeIndexes.Add([new() { Path = "/rank" }, new() { Path = "/id" }]);
+        _container = (await _database.CreateContainerAsync(properties)).Container;
         foreach (var item in Items)
             await _container.CreateItemAsync(item, new PartitionKey(item.Value<string>("pk")));
     }

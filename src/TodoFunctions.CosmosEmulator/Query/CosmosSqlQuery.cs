@@ -13,6 +13,7 @@ public sealed class CosmosSqlQuery
     private readonly SelectStatement _statement;
     private readonly IReadOnlyList<AggregateCall> _aggregates;
     private readonly IReadOnlyList<string> _parameterNames;
+    private readonly PositionOrder _order;
 
     private CosmosSqlQuery(SelectStatement statement)
     {
@@ -21,7 +22,12 @@ public sealed class CosmosSqlQuery
         CheckIdentifiers(expressions, statement.Alias);
         _aggregates = FindAggregates(statement);
         _parameterNames = expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<ParameterExpression>().Select(p => p.Name).Distinct().ToList();
+        SortPaths = [.. statement.OrderBy.Select(OrderByIndexRule.PathOf)];
+        _order = new PositionOrder([.. statement.OrderBy.Select(key => key.Descending)]);
     }
+
+    /// <summary>The ORDER BY keys as document paths, for the check against the container's composite indexes.</summary>
+    internal IReadOnlyList<SortPath> SortPaths { get; }
 
     /// <summary>Parses query text; throws <see cref="CosmosSqlException"/> for a syntax error or an unsupported construct.</summary>
     public static CosmosSqlQuery Parse(string queryText) => new(SqlParser.Parse(queryText));
@@ -30,7 +36,11 @@ public sealed class CosmosSqlQuery
     /// Runs the query over the documents in scope. Parameters are keyed by name including '@'. Results may share
     /// tokens with the input documents; throws <see cref="CosmosSqlException"/> for a missing parameter or a bad row count.
     /// </summary>
-    public IReadOnlyList<JToken> Execute(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters)
+    public IReadOnlyList<JToken> Execute(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters) =>
+        QueryCursor.Start.NextPage(Rows(documents, parameters), int.MaxValue).Page;
+
+    /// <summary>The defined results in result order, each with its position, and the row counts of OFFSET, LIMIT and TOP.</summary>
+    internal OrderedRows Rows(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters)
     {
         if (_parameterNames.FirstOrDefault(name => !parameters.ContainsKey(name)) is { } missing)
             throw new CosmosSqlException($"The query parameter {missing} has no value.");
@@ -38,43 +48,30 @@ public sealed class CosmosSqlQuery
         var skip = RowCount(_statement.Offset, "OFFSET", noDocument) ?? 0;
         var take = Math.Min(RowCount(_statement.Limit, "LIMIT", noDocument) ?? int.MaxValue, RowCount(_statement.Top, "TOP", noDocument) ?? int.MaxValue);
 
-        var matching = documents.Select(document => noDocument with { Document = document }).Where(IsMatch);
-        var results = _aggregates.Count > 0 ? ProjectAggregates(matching.ToList(), parameters) : Sort(matching).Select(Project);
-        var defined = results.OfType<JToken>();
-        if (_statement.Distinct) defined = defined.Distinct(JsonValueComparer.Instance);
-        return defined.Skip(skip).Take(take).ToList();
+        // Without FROM, the query is evaluated once, over no document.
+        IEnumerable<EvaluationScope> sources = _statement.Alias is null ? [noDocument] : documents.Select(document => noDocument with { Document = document });
+        var matching = sources.Where(IsMatch);
+        IEnumerable<(JToken? Value, RowPosition Position)> rows = _aggregates.Count > 0
+            ? [(Value: ProjectAggregates(matching.ToList(), parameters), Position: new RowPosition([], null))]
+            : matching.Select(row => (Value: Project(row), Position: PositionOf(row))).OrderBy(row => row.Position, _order);
+        var defined = rows.Where(row => row.Value is not null).Select(row => new QueryRow(row.Value!, row.Position));
+        return new OrderedRows([.. defined], _order, skip, take, _statement.Distinct);
     }
 
     private bool IsMatch(EvaluationScope row) => _statement.Where is null || SqlValues.AsBoolean(_statement.Where.Evaluate(row)) == true;
 
     private JToken? Project(EvaluationScope row) => _statement.Projection.Evaluate(row);
 
-    private IEnumerable<EvaluationScope> Sort(IEnumerable<EvaluationScope> rows)
-    {
-        if (_statement.OrderBy.Count == 0) return rows;
-        return rows
-            .Select(row => (Row: row, Keys: _statement.OrderBy.Select(key => key.Expression.Evaluate(row)).ToArray()))
-            .OrderBy(entry => entry.Keys, Comparer<JToken?[]>.Create(CompareSortKeys))
-            .Select(entry => entry.Row);
-    }
-
-    private int CompareSortKeys(JToken?[] left, JToken?[] right)
-    {
-        for (var i = 0; i < left.Length; i++)
-        {
-            var order = SqlValues.CompareForSort(left[i], right[i]);
-            if (order != 0) return _statement.OrderBy[i].Descending ? -order : order;
-        }
-        return 0;
-    }
+    private RowPosition PositionOf(EvaluationScope row) =>
+        new([.. _statement.OrderBy.Select(key => key.Expression.Evaluate(row))], row.Document?.Value<string>("_rid"));
 
     /// <summary>Without GROUP BY, an aggregate query folds all matching documents into exactly one result row.</summary>
-    private IEnumerable<JToken?> ProjectAggregates(IReadOnlyList<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
+    private JToken? ProjectAggregates(IReadOnlyList<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
     {
         var values = new Dictionary<AggregateCall, JToken?>(ReferenceEqualityComparer.Instance);
         foreach (var call in _aggregates)
             values[call] = call.Aggregate.Compute([.. rows.Select(row => call.Argument.Evaluate(row)).OfType<JToken>()]);
-        yield return Project(new EvaluationScope(null, parameters, values));
+        return Project(new EvaluationScope(null, parameters, values));
     }
 
     private static int? RowCount(SqlExpression? count, string clause, EvaluationScope scope)
@@ -90,10 +87,13 @@ public sealed class CosmosSqlQuery
             .Concat(statement.OrderBy.Select(key => key.Expression))
             .OfType<SqlExpression>();
 
-    private static void CheckIdentifiers(IEnumerable<SqlExpression> expressions, string alias)
+    private static void CheckIdentifiers(IEnumerable<SqlExpression> expressions, string? alias)
     {
         var unknown = expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<AliasExpression>().FirstOrDefault(a => a.Name != alias);
-        if (unknown is not null) throw new CosmosSqlException($"Identifier '{unknown.Name}' could not be resolved; the FROM alias is '{alias}'.");
+        if (unknown is not null)
+            throw new CosmosSqlException(alias is null
+                ? $"Identifier '{unknown.Name}' could not be resolved; the query has no FROM clause."
+                : $"Identifier '{unknown.Name}' could not be resolved; the FROM alias is '{alias}'.");
     }
 
     private static List<AggregateCall> FindAggregates(SelectStatement statement)

@@ -22,7 +22,7 @@ internal sealed record SqlFunction(string Name, int MinArguments, int MaxArgumen
         new("LENGTH", 1, 1, a => SqlValues.AsString(a[0]) is { } s ? SqlValues.Number(s.Length) : null),
         new("ARRAY_LENGTH", 1, 1, a => a[0] is JArray array ? SqlValues.Number(array.Count) : null),
         new("ARRAY_CONTAINS", 2, 3, ArrayContains),
-    }.ToDictionary(function => function.Name, StringComparer.OrdinalIgnoreCase);
+    }.Concat(SqlMathFunctions.All).Concat(SqlStringFunctions.All).Concat(SqlConversionFunctions.All).ToDictionary(function => function.Name, StringComparer.OrdinalIgnoreCase);
 
     public static SqlFunction? Find(string name) => ByName.GetValueOrDefault(name);
 

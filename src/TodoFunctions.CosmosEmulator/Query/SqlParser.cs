@@ -8,7 +8,7 @@ internal sealed record SelectStatement(
     bool Distinct,
     SqlExpression? Top,
     SqlExpression Projection,
-    string Alias,
+    string? Alias,
     SqlExpression? Where,
     IReadOnlyList<SortKey> OrderBy,
     SqlExpression? Offset,
@@ -99,7 +99,8 @@ internal sealed class SqlParser
         }
         var selectAll = AcceptSymbol("*");
         var projection = selectAll ? null : AcceptKeyword("VALUE") ? ParseExpression() : ParseSelectList();
-        var alias = ParseFrom();
+        var alias = Current.IsKeyword("FROM") ? ParseFrom() : null;
+        if (selectAll && alias is null) throw new CosmosSqlException("'SELECT *' is not valid if FROM clause is omitted.");
         if (Current.IsKeyword("JOIN")) throw CosmosSqlException.Unsupported("JOIN");
         var where = AcceptKeyword("WHERE") ? ParseExpression() : null;
         if (Current.IsKeyword("GROUP")) throw CosmosSqlException.Unsupported("GROUP BY");
@@ -111,7 +112,7 @@ internal sealed class SqlParser
             ExpectKeyword("LIMIT");
             limit = ParseCount("LIMIT");
         }
-        return new SelectStatement(distinct, top, projection ?? new AliasExpression(alias), alias, where, orderBy, offset, limit);
+        return new SelectStatement(distinct, top, projection ?? new AliasExpression(alias!), alias, where, orderBy, offset, limit);
     }
 
     /// <summary>A row count (TOP, OFFSET, LIMIT): an integer literal or a parameter, checked when the query runs.</summary>
@@ -356,6 +357,7 @@ internal sealed class SqlParser
             case "EXISTS": throw CosmosSqlException.Unsupported("EXISTS subquery");
             case "ARRAY" when Current.IsSymbol("("): throw CosmosSqlException.Unsupported("ARRAY subquery");
             case "SELECT": throw CosmosSqlException.Unsupported("subquery");
+            case "NAN" or "INFINITY": throw CosmosSqlException.Unsupported($"{name} literal");
         }
         if (Current.IsSymbol("(")) return ParseCall(name);
         if (ReservedWords.Contains(name))
@@ -381,8 +383,9 @@ internal sealed class SqlParser
         return new FunctionCall(function, arguments);
     }
 
-    private static string ArityText(SqlFunction function) => function.MinArguments == function.MaxArguments
-        ? $"{function.MinArguments}"
+    private static string ArityText(SqlFunction function) =>
+        function.MinArguments == function.MaxArguments ? $"{function.MinArguments}"
+        : function.MaxArguments == int.MaxValue ? $"at least {function.MinArguments}"
         : $"{function.MinArguments} to {function.MaxArguments}";
 
     private static JToken NumberLiteral(string text) =>

@@ -25,11 +25,11 @@ internal sealed class GatewayRequestHandler
     private readonly ILogger requestLog;
     private readonly ILogger errorLog;
 
-    public GatewayRequestHandler(Account account, string accountKey, ILoggerFactory loggerFactory)
+    public GatewayRequestHandler(Account account, string accountKey, ILoggerFactory loggerFactory, ShortQueryPages? shortQueryPages = null)
     {
         this.account = account;
         authorization = new MasterKeyAuthorization(accountKey);
-        var queries = new QueryEndpoint();
+        var queries = new QueryEndpoint(shortQueryPages);
         metadata = new MetadataEndpoints(account, queries);
         documents = new DocumentEndpoints(queries, new ChangeFeedEndpoint(), new BatchEndpoint());
         requestLog = loggerFactory.CreateLogger(RequestLogCategory);

@@ -10,7 +10,7 @@ namespace TodoFunctions.CosmosEmulator.Server;
 /// SQL queries and feed reads over items, containers and databases: the whole query is evaluated over the
 /// partition(s) in scope, then paged. The SDK is told to pass results straight through (see the query plan).
 /// </summary>
-internal sealed class QueryEndpoint
+internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
 {
     // One range and no query info: the SDK sends the query once per page and returns what the emulator computed.
     private static readonly JObject PassthroughPlan = new()
@@ -30,24 +30,32 @@ internal sealed class QueryEndpoint
     {
         var body = await request.ReadObjectAsync();
         if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
-            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshotLsn));
+            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshotLsn), container.Resource["indexingPolicy"]);
         CosmosSqlQuery.Parse(QueryText(body));
         return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = PassthroughPlan };
     }
 
-    public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source) =>
-        Respond(request, rid, collectionName, CosmosSqlQuery.Parse(QueryText(body)).Execute(source.Cast<JObject>(), Parameters(body)), source.Count);
+    /// <summary>Runs a query; ORDER BY on several keys is checked against the indexing policy, when the resources have one.</summary>
+    public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source, JToken? indexingPolicy = null)
+    {
+        var queryText = QueryText(body);
+        var query = CosmosSqlQuery.Parse(queryText);
+        if (indexingPolicy is not null) OrderByIndexRule.Check(query.SortPaths, indexingPolicy);
+        return Respond(request, rid, collectionName, queryText, query.Rows(source.Cast<JObject>(), Parameters(body)), source.Count);
+    }
 
     /// <summary>A feed read without a query: every resource in scope, paged.</summary>
     public GatewayResponse Page(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> source) =>
-        Respond(request, rid, collectionName, source, source.Count);
+        Respond(request, rid, collectionName, "", OrderedRows.Feed(source), source.Count);
 
-    private static GatewayResponse Respond(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> results, int inScope)
+    private GatewayResponse Respond(GatewayRequest request, string rid, string collectionName, string queryText, OrderedRows rows, int inScope)
     {
-        var (page, continuation) = FeedPaging.Slice(results, request);
-        var scanned = FeedPaging.IsFirstPage(request) ? inScope : 0;
+        var cursor = QueryContinuation.Read(request.Header(CosmosHeaders.Continuation));
+        var limit = shortPages?.PageLimit(queryText, cursor.Page, request.MaxItemCount) ?? request.MaxItemCount;
+        var (page, next) = cursor.NextPage(rows, limit);
+        var scanned = cursor.Page == 0 ? inScope : 0;
         return GatewayResponse.Feed(rid, collectionName, page, RequestCharges.QueryPage(scanned, page))
-            .With(CosmosHeaders.Continuation, continuation);
+            .With(CosmosHeaders.Continuation, next is null ? null : QueryContinuation.Write(next));
     }
 
     private static string QueryText(JObject body) =>
