@@ -26,6 +26,7 @@ internal sealed class ContainerStore
     private readonly TimeProvider clock;
     private long lsn;
     private ulong lastDocumentNumber;
+    private bool deleted;
 
     public ContainerStore(string databaseId, JObject resource, IJournal journal, TimeProvider clock)
     {
@@ -65,12 +66,22 @@ internal sealed class ContainerStore
             Resource = resource;
     }
 
+    /// <summary>Refuses every later write, so none is journaled after the deletion that follows: a request may
+    /// have found this container just before it was deleted, and a replay cannot apply a change to a deleted container.</summary>
+    public void MarkDeleted()
+    {
+        lock (gate)
+            deleted = true;
+    }
+
     /// <summary>Applies the operations in order, all or none: on the first failure nothing is written, and the
     /// other operations answer 424 (failed dependency), as in a transactional batch.</summary>
     public IReadOnlyList<DocumentOutcome> Execute(string partitionKeyJson, IReadOnlyList<DocumentOperation> operations)
     {
         lock (gate)
         {
+            if (deleted)
+                throw new GatewayException(HttpStatusCode.NotFound, $"Container '{Id}' does not exist in database '{DatabaseId}'.", 1003);
             var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow());
             var outcomes = new List<DocumentOutcome>(operations.Count);
             foreach (var operation in operations)
