@@ -45,7 +45,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         try
         {
             var account = new Account(journal, TimeProvider.System);
-            account.Replay(journal.ReadAll());
+            journal.Replay(entry => account.Replay([entry]));
             var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

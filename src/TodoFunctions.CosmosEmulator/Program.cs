@@ -42,9 +42,10 @@ try
         LoggerFactory = loggerFactory,
     });
 }
-catch (IOException exception)
+catch (Exception exception) when (exception is IOException or InvalidDataException)
 {
-    // The port is taken or the data directory is in use: the message says which, a stack trace adds nothing.
+    // The port is taken, the data directory is in use or its journal is damaged: the message says which and
+    // where; a stack trace adds nothing.
     Console.Error.WriteLine(exception.Message);
     return 1;
 }

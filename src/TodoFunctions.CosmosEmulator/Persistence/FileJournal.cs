@@ -46,7 +46,20 @@ public sealed class FileJournal : IJournal
         }
     }
 
-    public IEnumerable<JournalEntry> ReadAll() => ReadEntries(path).ToList();
+    public void Replay(Action<JournalEntry> apply)
+    {
+        foreach (var (entry, lineNumber) in ReadEntries(path))
+        {
+            try
+            {
+                apply(entry);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                throw Damaged(path, lineNumber, exception);
+            }
+        }
+    }
 
     public void Dispose()
     {
@@ -73,7 +86,7 @@ public sealed class FileJournal : IJournal
 
     private void Compact()
     {
-        var compacted = File.Exists(path) ? JournalCompaction.Compact(ReadEntries(path)) : [];
+        var compacted = File.Exists(path) ? JournalCompaction.Compact(ReadEntries(path).Select(line => line.Entry)) : [];
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new StreamWriter(file, Utf8))
@@ -91,7 +104,7 @@ public sealed class FileJournal : IJournal
 
     // A line without its newline is a write cut short by a crash, never acknowledged: it is skipped. Any other
     // unreadable line means the file was damaged, and replaying around it would silently lose data.
-    private static IEnumerable<JournalEntry> ReadEntries(string path)
+    private static IEnumerable<(JournalEntry Entry, int LineNumber)> ReadEntries(string path)
     {
         var endsWithNewline = EndsWithNewline(path);
         string? previous = null;
@@ -101,12 +114,12 @@ public sealed class FileJournal : IJournal
         while (reader.ReadLine() is { } line)
         {
             if (previous is not null)
-                yield return Parse(previous, lineNumber);
+                yield return (Parse(path, previous, lineNumber), lineNumber);
             previous = line;
             lineNumber++;
         }
         if (previous is not null && endsWithNewline)
-            yield return Parse(previous, lineNumber);
+            yield return (Parse(path, previous, lineNumber), lineNumber);
     }
 
     private static bool EndsWithNewline(string path)
@@ -118,15 +131,19 @@ public sealed class FileJournal : IJournal
         return file.ReadByte() == '\n';
     }
 
-    private static JournalEntry Parse(string line, int lineNumber)
+    // Whatever a line makes fail, reading or replaying it, the line is damaged: the message says which one.
+    private static JournalEntry Parse(string path, string line, int lineNumber)
     {
         try
         {
             return JournalLine.Read(line);
         }
-        catch (Exception exception) when (exception is Newtonsoft.Json.JsonException or InvalidDataException or InvalidCastException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"Journal line {lineNumber} is damaged: {exception.Message}", exception);
+            throw Damaged(path, lineNumber, exception);
         }
     }
+
+    private static InvalidDataException Damaged(string path, int lineNumber, Exception exception) =>
+        new($"The journal '{path}' is damaged at line {lineNumber}: {exception.Message}", exception);
 }

@@ -66,6 +66,14 @@ public sealed class StandaloneEmulatorProcess : IDisposable
         }
     }
 
+    /// <summary>The exit code of an emulator that stops by itself (e.g. refusing its data directory).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        return process.ExitCode;
+    }
+
     /// <summary>Ends the process the way kill -9 does: no shutdown code runs.</summary>
     public void KillHard()
     {
