@@ -17,6 +17,9 @@ public sealed record CosmosEmulatorOptions
     /// <summary>Where every acknowledged write is journaled; null keeps everything in memory.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>With a data directory: every write is on the disk (not just handed to the operating system) before it is acknowledged.</summary>
+    public bool Durable { get; init; }
+
     public string AccountKey { get; init; } = WellKnownAccountKey;
 
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>

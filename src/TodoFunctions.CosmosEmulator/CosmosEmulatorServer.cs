@@ -41,7 +41,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory);
+        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory, options.Durable);
         try
         {
             var account = new Account(journal, TimeProvider.System);

@@ -38,6 +38,7 @@ try
         Port = arguments.Port,
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
+        Durable = arguments.Durable,
         AccountKey = arguments.AccountKey,
         LoggerFactory = loggerFactory,
     });
@@ -55,7 +56,7 @@ await using (var server = startedServer)
     Console.WriteLine($"Cosmos DB emulator listening on {server.Endpoint}");
     Console.WriteLine(arguments.DataDirectory is null
         ? "Data: in memory (lost on exit; use --data-dir PATH to keep it)"
-        : $"Data: {Path.GetFullPath(arguments.DataDirectory)}");
+        : $"Data: {Path.GetFullPath(arguments.DataDirectory)}{(arguments.Durable ? " (durable: every write is on disk before it is acknowledged)" : "")}");
     if (arguments.UseHttps)
         Console.WriteLine("Certificate: self-signed for localhost and 127.0.0.1, new at every start (clients must accept it)");
     Console.WriteLine($"Connection string: {server.ConnectionString}");
@@ -74,10 +75,11 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
+          --durable        with --data-dir: write each change through to disk before acknowledging it (survives power loss)
           --key KEY        account key (base64); default: the official emulator's well-known key
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
         """;
@@ -85,6 +87,7 @@ internal sealed record StandaloneArguments
     public int Port { get; private init; } = 8081;
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
+    public bool Durable { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
@@ -99,6 +102,11 @@ internal sealed record StandaloneArguments
             if (name is "--http")
             {
                 arguments = arguments with { UseHttps = false };
+                continue;
+            }
+            if (name is "--durable")
+            {
+                arguments = arguments with { Durable = true };
                 continue;
             }
             if (name is "--help" or "-h")

@@ -4,7 +4,8 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
 /// A journal in a data directory: an append-only JSON-lines file whose every entry is handed to the operating
-/// system before <see cref="Append"/> returns, so acknowledged writes survive the process being killed.
+/// system before <see cref="Append"/> returns, so acknowledged writes survive the process being killed; when
+/// durable, written through to the disk itself, so they survive a power loss too.
 /// Opening it compacts the file (atomically, through a temporary file) so it does not grow across restarts.
 /// </summary>
 public sealed class FileJournal : IJournal
@@ -18,7 +19,7 @@ public sealed class FileJournal : IJournal
     private readonly FileStream appender;
     private readonly Lock gate = new();
 
-    public FileJournal(string dataDirectory)
+    public FileJournal(string dataDirectory, bool durable = false)
     {
         Directory.CreateDirectory(dataDirectory);
         path = Path.Combine(dataDirectory, FileName);
@@ -26,8 +27,10 @@ public sealed class FileJournal : IJournal
         try
         {
             Compact();
-            // No buffer: each line reaches the operating system in one write call, while Append runs.
-            appender = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
+            // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
+            appender = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
+                durable ? FileOptions.WriteThrough : FileOptions.None);
         }
         catch
         {
