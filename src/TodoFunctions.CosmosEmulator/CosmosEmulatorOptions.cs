@@ -22,6 +22,13 @@ public sealed record CosmosEmulatorOptions
 
     public string AccountKey { get; init; } = WellKnownAccountKey;
 
+    /// <summary>With Microsoft Entra ID tokens: the identity holds only the Data Contributor role, so creating,
+    /// replacing or deleting databases and containers answers 403, as in Azure. Master-key callers are unaffected.</summary>
+    public bool EnforceDataPlaneRoles { get; init; }
+
+    /// <summary>The emulator's clock: item timestamps, time to live, and the 15-minute window for a request's date.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -44,9 +44,10 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory, options.Durable);
         try
         {
-            var account = new Account(journal, TimeProvider.System);
+            var account = new Account(journal, options.Clock);
             journal.Replay(entry => account.Replay([entry]));
-            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
+            var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
+            var handler = new GatewayRequestHandler(account, authorization, loggerFactory);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
