@@ -39,6 +39,7 @@ try
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
         Durable = arguments.Durable,
+        EnforceDataPlaneRoles = arguments.EnforceDataPlaneRoles,
         AccountKey = arguments.AccountKey,
         LoggerFactory = loggerFactory,
     });
@@ -75,12 +76,14 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--enforce-data-plane-roles] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
           --durable        with --data-dir: write each change through to disk before acknowledging it (survives power loss)
           --key KEY        account key (base64); default: the official emulator's well-known key
+          --enforce-data-plane-roles
+                           Entra ID callers get only the Data Contributor role: no database or container changes (403)
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
         """;
 
@@ -88,6 +91,7 @@ internal sealed record StandaloneArguments
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
     public bool Durable { get; private init; }
+    public bool EnforceDataPlaneRoles { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
@@ -99,19 +103,17 @@ internal sealed record StandaloneArguments
         for (var index = 0; index < args.Length && error is null; index++)
         {
             var name = args[index];
-            if (name is "--http")
+            var switched = name switch
             {
-                arguments = arguments with { UseHttps = false };
-                continue;
-            }
-            if (name is "--durable")
+                "--http" => arguments with { UseHttps = false },
+                "--durable" => arguments with { Durable = true },
+                "--enforce-data-plane-roles" => arguments with { EnforceDataPlaneRoles = true },
+                "--help" or "-h" => arguments with { ShowHelp = true },
+                _ => null,
+            };
+            if (switched is not null)
             {
-                arguments = arguments with { Durable = true };
-                continue;
-            }
-            if (name is "--help" or "-h")
-            {
-                arguments = arguments with { ShowHelp = true };
+                arguments = switched;
                 continue;
             }
             var value = index + 1 < args.Length ? args[++index] : null;

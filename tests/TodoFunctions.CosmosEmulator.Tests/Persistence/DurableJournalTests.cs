@@ -1,3 +1,4 @@
+using System.Globalization;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.Testing;
 
@@ -22,17 +23,28 @@ public sealed class DurableJournalTests : IDisposable
             return;
 
         await using (await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { DataDirectory = dataDirectory, Durable = true }))
-            Assert.NotEqual(0, JournalOpenFlags() & DataSync);
+            Assert.NotEqual(0, JournalOpenFlags("self") & DataSync);
 
         await using (await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { DataDirectory = dataDirectory }))
-            Assert.Equal(0, JournalOpenFlags() & DataSync);
+            Assert.Equal(0, JournalOpenFlags("self") & DataSync);
     }
 
-    private int JournalOpenFlags()
+    [Fact]
+    public async Task The_standalone_emulator_with_durable_writes_its_journal_through_to_disk()
     {
-        var descriptor = new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+        if (!OperatingSystem.IsLinux())
+            return;
+        using var emulator = StandaloneEmulatorProcess.Start("--http", "--port", "0", "--data-dir", dataDirectory, "--durable");
+        await emulator.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, JournalOpenFlags(emulator.ProcessId.ToString(CultureInfo.InvariantCulture)) & DataSync);
+    }
+
+    private int JournalOpenFlags(string process)
+    {
+        var descriptor = new DirectoryInfo($"/proc/{process}/fd").EnumerateFileSystemInfos()
             .Single(link => link.LinkTarget == JournalPath).Name;
-        var flags = File.ReadLines($"/proc/self/fdinfo/{descriptor}").Single(line => line.StartsWith("flags:", StringComparison.Ordinal));
+        var flags = File.ReadLines($"/proc/{process}/fdinfo/{descriptor}").Single(line => line.StartsWith("flags:", StringComparison.Ordinal));
         return Convert.ToInt32(flags["flags:".Length..].Trim(), 8);
     }
 }

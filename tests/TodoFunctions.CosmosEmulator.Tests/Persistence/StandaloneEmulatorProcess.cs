@@ -16,6 +16,8 @@ public sealed class StandaloneEmulatorProcess : IDisposable
 
     private StandaloneEmulatorProcess(Process process) => this.process = process;
 
+    public int ProcessId => process.Id;
+
     /// <summary>Everything the emulator printed so far, for failure messages.</summary>
     public string Output
     {
