@@ -42,7 +42,7 @@ internal sealed class GatewayAuthorization(string accountKey, TimeProvider clock
     {
         if (string.IsNullOrEmpty(date))
             return;
-        if (!DateTimeOffset.TryParseExact(date, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
             throw new GatewayException(HttpStatusCode.Unauthorized, "The input date header is invalid format. Please pass in RFC 1123 style date format.");
         var now = clock.GetUtcNow();
         if ((now - signedAt).Duration() > AllowedClockSkew)
