@@ -17,13 +17,20 @@ public sealed record CosmosEmulatorOptions
     /// <summary>Where every acknowledged write is journaled; null keeps everything in memory.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>With a data directory: every write is on the disk (not just handed to the operating system) before it is acknowledged.</summary>
+    public bool Durable { get; init; }
+
     public string AccountKey { get; init; } = WellKnownAccountKey;
 
     /// <summary>How far behind the replica is that serves reads without a session token covering the latest write:
     /// such readers see the container exactly this long ago. Zero (the default) serves every read fresh.</summary>
     public TimeSpan ReplicaLag { get; init; }
 
-    /// <summary>The emulator's clock (write times, TTL, replica lag); tests may substitute one they control.</summary>
+    /// <summary>With Microsoft Entra ID tokens: the identity holds only the Data Contributor role, so creating,
+    /// replacing or deleting databases and containers answers 403, as in Azure. Master-key callers are unaffected.</summary>
+    public bool EnforceDataPlaneRoles { get; init; }
+
+    /// <summary>The emulator's clock: item timestamps, time to live, replica lag and the 15-minute window for a request's date; tests may substitute one they control.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>

@@ -41,12 +41,13 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory);
+        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory, options.Durable);
         try
         {
             var account = new Account(journal, options.Clock, options.ReplicaLag);
-            account.Replay(journal.ReadAll());
-            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory, options.ShortQueryPages);
+            journal.Replay(entry => account.Replay([entry]));
+            var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
+            var handler = new GatewayRequestHandler(account, authorization, loggerFactory, options.ShortQueryPages);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));

@@ -38,14 +38,17 @@ try
         Port = arguments.Port,
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
+        Durable = arguments.Durable,
+        EnforceDataPlaneRoles = arguments.EnforceDataPlaneRoles,
         AccountKey = arguments.AccountKey,
         ReplicaLag = TimeSpan.FromMilliseconds(arguments.ReplicaLagMs),
         LoggerFactory = loggerFactory,
     });
 }
-catch (IOException exception)
+catch (Exception exception) when (exception is IOException or InvalidDataException)
 {
-    // The port is taken or the data directory is in use: the message says which, a stack trace adds nothing.
+    // The port is taken, the data directory is in use or its journal is damaged: the message says which and
+    // where; a stack trace adds nothing.
     Console.Error.WriteLine(exception.Message);
     return 1;
 }
@@ -55,7 +58,7 @@ await using (var server = startedServer)
     Console.WriteLine($"Cosmos DB emulator listening on {server.Endpoint}");
     Console.WriteLine(arguments.DataDirectory is null
         ? "Data: in memory (lost on exit; use --data-dir PATH to keep it)"
-        : $"Data: {Path.GetFullPath(arguments.DataDirectory)}");
+        : $"Data: {Path.GetFullPath(arguments.DataDirectory)}{(arguments.Durable ? " (durable: every write is on disk before it is acknowledged)" : "")}");
     if (arguments.ReplicaLagMs > 0)
         Console.WriteLine($"Replica lag: {arguments.ReplicaLagMs} ms (reads without a covering session token see the data as it was then)");
     if (arguments.UseHttps)
@@ -76,11 +79,14 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--replica-lag-ms 0] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
+          --durable        with --data-dir: write each change through to disk before acknowledging it (survives power loss)
           --key KEY        account key (base64); default: the official emulator's well-known key
+          --enforce-data-plane-roles
+                           Entra ID callers get only the Data Contributor role: no database or container changes (403)
           --replica-lag-ms N  reads without a session token covering the latest write see data N ms old; default 0
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
         """;
@@ -88,6 +94,8 @@ internal sealed record StandaloneArguments
     public int Port { get; private init; } = 8081;
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
+    public bool Durable { get; private init; }
+    public bool EnforceDataPlaneRoles { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
     public int ReplicaLagMs { get; private init; }
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
@@ -100,14 +108,17 @@ internal sealed record StandaloneArguments
         for (var index = 0; index < args.Length && error is null; index++)
         {
             var name = args[index];
-            if (name is "--http")
+            var switched = name switch
             {
-                arguments = arguments with { UseHttps = false };
-                continue;
-            }
-            if (name is "--help" or "-h")
+                "--http" => arguments with { UseHttps = false },
+                "--durable" => arguments with { Durable = true },
+                "--enforce-data-plane-roles" => arguments with { EnforceDataPlaneRoles = true },
+                "--help" or "-h" => arguments with { ShowHelp = true },
+                _ => null,
+            };
+            if (switched is not null)
             {
-                arguments = arguments with { ShowHelp = true };
+                arguments = switched;
                 continue;
             }
             var value = index + 1 < args.Length ? args[++index] : null;

@@ -17,6 +17,7 @@ const int OperationsPerBatch = 10;
 const int Queries = 500;
 const int QueriedItems = 100;
 const int ChangeFeedWrites = 100;
+const int JournaledWrites = 1000;
 var changeFeedPollInterval = TimeSpan.FromMilliseconds(100);
 
 Console.WriteLine($"Embedded Cosmos DB emulator benchmark: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
@@ -70,8 +71,32 @@ await MeasureAsync($"query (cross-partition, 10 of {QueriedItems} items)", Queri
 });
 Console.WriteLine();
 
+Console.WriteLine($"Cost of --durable: point writes to an emulator with a data directory in {Path.GetTempPath()}, without and with write-through:");
+var handedToOperatingSystem = await MeasureJournaledWritesAsync(durable: false);
+var onDisk = await MeasureJournaledWritesAsync(durable: true);
+Console.WriteLine($"  durable costs {onDisk / handedToOperatingSystem:N1}x the time per write ({onDisk - handedToOperatingSystem:N3} ms more each)");
+Console.WriteLine();
+
 await MeasureChangeFeedLatencyAsync();
 return;
+
+async Task<double> MeasureJournaledWritesAsync(bool durable)
+{
+    var dataDirectory = Directory.CreateTempSubdirectory("emulator-benchmark-");
+    try
+    {
+        await using var journaled = await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { DataDirectory = dataDirectory.FullName, Durable = durable });
+        using var journaledClient = CreateClient(journaled.ConnectionString);
+        var journaledDatabase = (await journaledClient.CreateDatabaseIfNotExistsAsync("benchmark")).Database;
+        var container = (await journaledDatabase.CreateContainerIfNotExistsAsync("items", "/pk")).Container;
+        return await MeasureAsync(durable ? "point write (create), --durable" : "point write (create), --data-dir", JournaledWrites, async i =>
+            (await container.CreateItemAsync(Item($"w{i}", i))).RequestCharge);
+    }
+    finally
+    {
+        dataDirectory.Delete(recursive: true);
+    }
+}
 
 async Task MeasureStandaloneStartAsync(int run)
 {
@@ -85,7 +110,7 @@ async Task MeasureStandaloneStartAsync(int run)
     Console.WriteLine($"  run {run}: spawn to listening {listening.TotalMilliseconds,6:N0} ms, spawn to first successful SDK call (create database) {firstCall.TotalMilliseconds,6:N0} ms");
 }
 
-async Task MeasureAsync(string name, int count, Func<int, Task<double>> operation)
+async Task<double> MeasureAsync(string name, int count, Func<int, Task<double>> operation)
 {
     var warmUp = count / 10;
     for (var i = count; i < count + warmUp; i++)
@@ -96,6 +121,7 @@ async Task MeasureAsync(string name, int count, Func<int, Task<double>> operatio
         charge += await operation(i);
     elapsed.Stop();
     Console.WriteLine($"  {name,-44} {count / elapsed.Elapsed.TotalSeconds,8:N0} /s {elapsed.Elapsed.TotalMilliseconds / count,8:N3} ms each {charge / count,8:N2} modelled RU each  (n={count})");
+    return elapsed.Elapsed.TotalMilliseconds / count;
 }
 
 async Task MeasureChangeFeedLatencyAsync()

@@ -4,7 +4,8 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
 /// A journal in a data directory: an append-only JSON-lines file whose every entry is handed to the operating
-/// system before <see cref="Append"/> returns, so acknowledged writes survive the process being killed.
+/// system before <see cref="Append"/> returns, so acknowledged writes survive the process being killed; when
+/// durable, written through to the disk itself, so they survive a power loss too.
 /// Opening it compacts the file (atomically, through a temporary file) so it does not grow across restarts.
 /// </summary>
 public sealed class FileJournal : IJournal
@@ -18,7 +19,7 @@ public sealed class FileJournal : IJournal
     private readonly FileStream appender;
     private readonly Lock gate = new();
 
-    public FileJournal(string dataDirectory)
+    public FileJournal(string dataDirectory, bool durable = false)
     {
         Directory.CreateDirectory(dataDirectory);
         path = Path.Combine(dataDirectory, FileName);
@@ -26,8 +27,10 @@ public sealed class FileJournal : IJournal
         try
         {
             Compact();
-            // No buffer: each line reaches the operating system in one write call, while Append runs.
-            appender = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
+            // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
+            appender = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
+                durable ? FileOptions.WriteThrough : FileOptions.None);
         }
         catch
         {
@@ -46,7 +49,20 @@ public sealed class FileJournal : IJournal
         }
     }
 
-    public IEnumerable<JournalEntry> ReadAll() => ReadEntries(path).ToList();
+    public void Replay(Action<JournalEntry> apply)
+    {
+        foreach (var (entry, lineNumber) in ReadEntries(path))
+        {
+            try
+            {
+                apply(entry);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                throw Damaged(path, lineNumber, exception);
+            }
+        }
+    }
 
     public void Dispose()
     {
@@ -73,7 +89,7 @@ public sealed class FileJournal : IJournal
 
     private void Compact()
     {
-        var compacted = File.Exists(path) ? JournalCompaction.Compact(ReadEntries(path)) : [];
+        var compacted = File.Exists(path) ? JournalCompaction.Compact(ReadEntries(path).Select(line => line.Entry)) : [];
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new StreamWriter(file, Utf8))
@@ -91,7 +107,7 @@ public sealed class FileJournal : IJournal
 
     // A line without its newline is a write cut short by a crash, never acknowledged: it is skipped. Any other
     // unreadable line means the file was damaged, and replaying around it would silently lose data.
-    private static IEnumerable<JournalEntry> ReadEntries(string path)
+    private static IEnumerable<(JournalEntry Entry, int LineNumber)> ReadEntries(string path)
     {
         var endsWithNewline = EndsWithNewline(path);
         string? previous = null;
@@ -101,12 +117,12 @@ public sealed class FileJournal : IJournal
         while (reader.ReadLine() is { } line)
         {
             if (previous is not null)
-                yield return Parse(previous, lineNumber);
+                yield return (Parse(path, previous, lineNumber), lineNumber);
             previous = line;
             lineNumber++;
         }
         if (previous is not null && endsWithNewline)
-            yield return Parse(previous, lineNumber);
+            yield return (Parse(path, previous, lineNumber), lineNumber);
     }
 
     private static bool EndsWithNewline(string path)
@@ -118,15 +134,19 @@ public sealed class FileJournal : IJournal
         return file.ReadByte() == '\n';
     }
 
-    private static JournalEntry Parse(string line, int lineNumber)
+    // Whatever a line makes fail, reading or replaying it, the line is damaged: the message says which one.
+    private static JournalEntry Parse(string path, string line, int lineNumber)
     {
         try
         {
             return JournalLine.Read(line);
         }
-        catch (Exception exception) when (exception is Newtonsoft.Json.JsonException or InvalidDataException or InvalidCastException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"Journal line {lineNumber} is damaged: {exception.Message}", exception);
+            throw Damaged(path, lineNumber, exception);
         }
     }
+
+    private static InvalidDataException Damaged(string path, int lineNumber, Exception exception) =>
+        new($"The journal '{path}' is damaged at line {lineNumber}: {exception.Message}", exception);
 }

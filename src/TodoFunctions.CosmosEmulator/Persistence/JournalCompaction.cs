@@ -26,10 +26,15 @@ internal static class JournalCompaction
     private sealed class AccountState
     {
         private readonly Dictionary<string, DatabaseState> databases = new();
+        private readonly HashSet<string> deletedContainerRids = new(StringComparer.Ordinal);
         private long creations;
         private DatabaseState? lastDeletedDatabase;
         private ContainerState? lastDeletedContainer;
 
+        // Builds before the fix of issue 8 could journal a write that raced with the deletion of its container or
+        // database: a change to a container, or a container created or replaced, after the deletion. Such a write
+        // was never visible to any reader after the deletion (it went to a container no longer reachable), so it
+        // is dropped here rather than failing the whole data directory.
         public void Apply(JournalEntry entry)
         {
             switch (entry)
@@ -43,22 +48,23 @@ internal static class JournalCompaction
                 case DatabaseDeleted deleted when databases.Remove(deleted.Database, out var database):
                     lastDeletedDatabase = Later(lastDeletedDatabase, database);
                     foreach (var container in database.Containers.Values)
-                        lastDeletedContainer = Later(lastDeletedContainer, container);
+                        Deleted(container);
                     break;
-                case ContainerCreated created when DatabaseOf(created.Database).Containers.TryGetValue(created.Container, out var existing):
+                case ContainerCreated created when !databases.ContainsKey(created.Database) || IsDeleted(created.Resource):
+                    break;
+                case ContainerCreated created when databases[created.Database].Containers.TryGetValue(created.Container, out var existing):
                     existing.Resource = created.Resource;
                     break;
                 case ContainerCreated created:
-                    var owner = DatabaseOf(created.Database);
+                    var owner = databases[created.Database];
                     owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations);
                     break;
-                case ContainerDeleted deleted when DatabaseOf(deleted.Database).Containers.Remove(deleted.Container, out var container):
-                    lastDeletedContainer = Later(lastDeletedContainer, container);
+                case ContainerDeleted deleted when ContainerOf(deleted.Database, deleted.Container) is { } container:
+                    container.Database.Containers.Remove(container.Name);
+                    Deleted(container);
                     break;
                 case DocumentsChanged changed:
-                    var changedContainer = DatabaseOf(changed.Database).Containers.GetValueOrDefault(changed.Container)
-                        ?? throw new InvalidDataException($"The journal changes container '{changed.Database}/{changed.Container}' before creating it.");
-                    changedContainer.Apply(changed.Changes);
+                    ContainerOf(changed.Database, changed.Container)?.Apply(changed.Changes);
                     break;
             }
         }
@@ -89,9 +95,19 @@ internal static class JournalCompaction
                 ? [new ContainerCreated(database.Name, container.Name, container.Resource), new ContainerDeleted(database.Name, container.Name)]
                 : [];
 
-        private DatabaseState DatabaseOf(string database) =>
-            databases.GetValueOrDefault(database)
-            ?? throw new InvalidDataException($"The journal changes database '{database}' before creating it.");
+        private ContainerState? ContainerOf(string database, string container) =>
+            databases.GetValueOrDefault(database)?.Containers.GetValueOrDefault(container);
+
+        private void Deleted(ContainerState container)
+        {
+            lastDeletedContainer = Later(lastDeletedContainer, container);
+            if (container.Resource.Value<string>("_rid") is { } rid)
+                deletedContainerRids.Add(rid);
+        }
+
+        // A re-created container always gets a new resource id; one with a deleted container's id is a late replace.
+        private bool IsDeleted(JObject containerResource) =>
+            containerResource.Value<string>("_rid") is { } rid && deletedContainerRids.Contains(rid);
 
         private static T Later<T>(T? current, T candidate) where T : class, ICreated =>
             current is null || candidate.Creation > current.Creation ? candidate : current;

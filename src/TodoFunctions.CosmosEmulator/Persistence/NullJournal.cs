@@ -13,7 +13,9 @@ public sealed class NullJournal : IJournal
     {
     }
 
-    public IEnumerable<JournalEntry> ReadAll() => [];
+    public void Replay(Action<JournalEntry> apply)
+    {
+    }
 
     public void Dispose()
     {

@@ -19,16 +19,16 @@ internal sealed class GatewayRequestHandler
     public const string RequestLogCategory = "TodoFunctions.CosmosEmulator.Requests";
 
     private readonly Account account;
-    private readonly MasterKeyAuthorization authorization;
+    private readonly GatewayAuthorization authorization;
     private readonly MetadataEndpoints metadata;
     private readonly DocumentEndpoints documents;
     private readonly ILogger requestLog;
     private readonly ILogger errorLog;
 
-    public GatewayRequestHandler(Account account, string accountKey, ILoggerFactory loggerFactory, ShortQueryPages? shortQueryPages = null)
+    public GatewayRequestHandler(Account account, GatewayAuthorization authorization, ILoggerFactory loggerFactory, ShortQueryPages? shortQueryPages = null)
     {
         this.account = account;
-        authorization = new MasterKeyAuthorization(accountKey);
+        this.authorization = authorization;
         var queries = new QueryEndpoint(shortQueryPages);
         metadata = new MetadataEndpoints(account, queries);
         documents = new DocumentEndpoints(queries, new ChangeFeedEndpoint(), new BatchEndpoint());
@@ -51,8 +51,7 @@ internal sealed class GatewayRequestHandler
     {
         try
         {
-            authorization.Verify(request.Method, request.Segments, request.Header(CosmosHeaders.Authorization),
-                request.Header(CosmosHeaders.Date), request.Header("Date"));
+            authorization.Verify(request);
             return await RouteAsync(request);
         }
         catch (GatewayException refused)

@@ -1,3 +1,4 @@
+using System.Net;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
@@ -76,8 +77,10 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
     {
         lock (gate)
         {
-            if (!databases.ContainsKey(id))
+            if (!databases.TryGetValue(id, out var database))
                 throw GatewayException.NotFound($"Database '{id}' does not exist.");
+            foreach (var container in database.Containers.Values)
+                container.MarkDeleted();
             journal.Append(new DatabaseDeleted(id));
             databases.Remove(id);
         }
@@ -89,6 +92,8 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
         PartitionKeyPath.FromContainer(request);
         lock (gate)
         {
+            if (!IsLive(database))
+                throw new GatewayException(HttpStatusCode.NotFound, $"Database '{database.Id}' does not exist.", 1003);
             if (database.Containers.ContainsKey(id))
                 throw GatewayException.Conflict($"Container '{id}' already exists in database '{database.Id}'.");
             var rid = ResourceIds.Container(database.Rid, lastContainerNumber + 1);
@@ -109,6 +114,8 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
             throw GatewayException.BadRequest("The partition key of a container cannot be changed.");
         lock (gate)
         {
+            if (!IsLive(database) || !ReferenceEquals(database.Containers.GetValueOrDefault(container.Id), container))
+                throw GatewayException.NotFound($"Container '{container.Id}' does not exist in database '{database.Id}'.");
             var resource = Stamped(request, container.Rid, container.Resource.Value<string>(SystemProperties.Self)!);
             foreach (var property in container.Resource.Properties().Where(property => property.Name.StartsWith('_') && resource[property.Name] is null))
                 resource[property.Name] = property.Value;
@@ -122,8 +129,9 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
     {
         lock (gate)
         {
-            if (!database.Containers.ContainsKey(id))
+            if (!IsLive(database) || !database.Containers.TryGetValue(id, out var container))
                 throw GatewayException.NotFound($"Container '{id}' does not exist in database '{database.Id}'.");
+            container.MarkDeleted();
             journal.Append(new ContainerDeleted(database.Id, id));
             database.Containers.Remove(id);
         }
@@ -165,6 +173,9 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
             }
         }
     }
+
+    // A request may hold a database found just before another request deleted it.
+    private bool IsLive(DatabaseStore database) => ReferenceEquals(databases.GetValueOrDefault(database.Id), database);
 
     private DatabaseStore Add(JObject resource)
     {

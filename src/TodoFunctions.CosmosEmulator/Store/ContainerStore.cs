@@ -27,6 +27,7 @@ internal sealed class ContainerStore
     private readonly ReplicaLag? replicaLag;
     private long lsn;
     private ulong lastDocumentNumber;
+    private bool deleted;
 
     public ContainerStore(string databaseId, JObject resource, IJournal journal, TimeProvider clock, TimeSpan replicaLag = default)
     {
@@ -67,6 +68,14 @@ internal sealed class ContainerStore
             Resource = resource;
     }
 
+    /// <summary>Refuses every later write, so none is journaled after the deletion that follows: a request may
+    /// have found this container just before it was deleted, and a replay cannot apply a change to a deleted container.</summary>
+    public void MarkDeleted()
+    {
+        lock (gate)
+            deleted = true;
+    }
+
     /// <summary>Applies the operations in order, all or none: on the first failure nothing is written, and the
     /// other operations answer 424 (failed dependency), as in a transactional batch. Reads see the snapshot at
     /// <paramref name="readAtLsn"/> when given (see <see cref="SnapshotLsn"/>), which only a read alone may ask for.</summary>
@@ -74,6 +83,8 @@ internal sealed class ContainerStore
     {
         lock (gate)
         {
+            if (deleted)
+                throw new GatewayException(HttpStatusCode.NotFound, $"Container '{Id}' does not exist in database '{DatabaseId}'.", 1003);
             var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow(), readAtLsn);
             var outcomes = new List<DocumentOutcome>(operations.Count);
             foreach (var operation in operations)

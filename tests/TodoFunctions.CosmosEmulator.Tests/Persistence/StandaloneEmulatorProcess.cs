@@ -16,6 +16,8 @@ public sealed class StandaloneEmulatorProcess : IDisposable
 
     private StandaloneEmulatorProcess(Process process) => this.process = process;
 
+    public int ProcessId => process.Id;
+
     /// <summary>Everything the emulator printed so far, for failure messages.</summary>
     public string Output
     {
@@ -64,6 +66,14 @@ public sealed class StandaloneEmulatorProcess : IDisposable
         {
             throw new TimeoutException($"The emulator did not listen within {timeout}:\n{Output}");
         }
+    }
+
+    /// <summary>The exit code of an emulator that stops by itself (e.g. refusing its data directory).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        return process.ExitCode;
     }
 
     /// <summary>Ends the process the way kill -9 does: no shutdown code runs.</summary>
