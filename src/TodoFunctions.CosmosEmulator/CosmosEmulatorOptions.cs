@@ -19,6 +19,13 @@ public sealed record CosmosEmulatorOptions
 
     public string AccountKey { get; init; } = WellKnownAccountKey;
 
+    /// <summary>How many partition key ranges a new container gets unless <see cref="PartitionKeyRangesByContainer"/>
+    /// names it; 1 (the default) keeps every query and change feed on one range.</summary>
+    public int PartitionKeyRanges { get; init; } = 1;
+
+    /// <summary>Range counts for new containers by container id, overriding <see cref="PartitionKeyRanges"/>.</summary>
+    public IReadOnlyDictionary<string, int> PartitionKeyRangesByContainer { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -39,6 +39,7 @@ try
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
         AccountKey = arguments.AccountKey,
+        PartitionKeyRanges = arguments.PartitionKeyRanges,
         LoggerFactory = loggerFactory,
     });
 }
@@ -73,11 +74,12 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH] [--key KEY] [--partitions 1] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
           --key KEY        account key (base64); default: the official emulator's well-known key
+          --partitions N   partition key ranges of each new container; default 1
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
         """;
 
@@ -85,6 +87,7 @@ internal sealed record StandaloneArguments
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
+    public int PartitionKeyRanges { get; private init; } = 1;
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
 
@@ -108,12 +111,14 @@ internal sealed record StandaloneArguments
             var value = index + 1 < args.Length ? args[++index] : null;
             (arguments, error) = (name, value) switch
             {
-                (_, null) when name is "--port" or "--data-dir" or "--key" or "--log-level" => (arguments, $"{name} needs a value."),
+                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--log-level" => (arguments, $"{name} needs a value."),
                 ("--port", _) when int.TryParse(value, out var port) && port is >= 0 and <= 65535 => (arguments with { Port = port }, null),
                 ("--port", _) => (arguments, $"--port '{value}' is not a port number."),
                 ("--data-dir", _) => (arguments with { DataDirectory = value }, null),
                 ("--key", _) when IsBase64(value!) => (arguments with { AccountKey = value! }, null),
                 ("--key", _) => (arguments, "--key must be base64, like the account keys Cosmos DB issues."),
+                ("--partitions", _) when int.TryParse(value, out var ranges) && ranges >= 1 => (arguments with { PartitionKeyRanges = ranges }, null),
+                ("--partitions", _) => (arguments, $"--partitions '{value}' is not a whole number of at least 1."),
                 ("--log-level", _) when Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) => (arguments with { LogLevel = level }, null),
                 ("--log-level", _) => (arguments, $"--log-level '{value}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}."),
                 _ => (arguments, $"Unknown option '{name}'."),

@@ -16,10 +16,10 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
             "POST" when request.IsQuery => await queries.DocumentsAsync(request, container),
             "POST" => await CreateAsync(request, container),
             "GET" when ChangeFeedEndpoint.IsChangeFeedRequest(request) => changeFeed.Read(request, container),
-            "GET" => queries.Page(request, container.Rid, "Documents", container.Documents(request.PartitionKeyJson)),
+            "GET" => queries.Page(request, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, RangeRouting.KeyRangeOf(request, container))),
             _ => throw GatewayRequest.MethodNotAllowed(request.Method, "docs"),
         };
-        return WithSession(response, container);
+        return WithSession(response, request, container);
     }
 
     public async Task<GatewayResponse> ItemAsync(GatewayRequest request, ContainerStore container, string id)
@@ -48,9 +48,9 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
     }
 
     /// <summary>Session token (in the SDK's <c>rangeId:-1#lsn</c> form) and the container the token belongs to.</summary>
-    public static GatewayResponse WithSession(GatewayResponse response, ContainerStore container) =>
+    public static GatewayResponse WithSession(GatewayResponse response, GatewayRequest request, ContainerStore container) =>
         response
-            .With(CosmosHeaders.SessionToken, $"0:-1#{container.Lsn}")
+            .With(CosmosHeaders.SessionToken, RangeRouting.SessionToken(request, container))
             .With(CosmosHeaders.OwnerFullName, $"dbs/{container.DatabaseId}/colls/{container.Id}")
             .With(CosmosHeaders.OwnerId, container.Rid);
 
@@ -71,5 +71,5 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
     }
 
     private static GatewayResponse Execute(GatewayRequest request, ContainerStore container, string partitionKeyJson, DocumentOperation operation) =>
-        WithSession(Respond(container.Execute(partitionKeyJson, [operation])[0], request.WantsMinimalResponse), container);
+        WithSession(Respond(container.Execute(partitionKeyJson, [operation])[0], request.WantsMinimalResponse), request, container);
 }

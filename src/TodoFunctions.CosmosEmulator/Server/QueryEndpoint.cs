@@ -8,31 +8,17 @@ namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
 /// SQL queries and feed reads over items, containers and databases: the whole query is evaluated over the
-/// partition(s) in scope, then paged. The SDK is told to pass results straight through (see the query plan).
+/// partition(s) in scope, then paged. The SDK passes results straight through (see <see cref="QueryRangePlan"/>).
 /// </summary>
 internal sealed class QueryEndpoint
 {
-    // One range and no query info: the SDK sends the query once per page and returns what the emulator computed.
-    private static readonly JObject PassthroughPlan = new()
-    {
-        ["partitionedQueryExecutionInfoVersion"] = 2,
-        ["queryInfo"] = new JObject(),
-        ["queryRanges"] = new JArray(new JObject
-        {
-            ["min"] = "",
-            ["max"] = "FF",
-            ["isMinInclusive"] = true,
-            ["isMaxInclusive"] = false,
-        }),
-    };
-
     public async Task<GatewayResponse> DocumentsAsync(GatewayRequest request, ContainerStore container)
     {
         var body = await request.ReadObjectAsync();
+        var query = CosmosSqlQuery.Parse(QueryText(body));
         if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
-            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson));
-        CosmosSqlQuery.Parse(QueryText(body));
-        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = PassthroughPlan };
+            return Evaluate(request, body, container.Rid, "Documents", QueryRangePlan.DocumentsInScope(request, container, query));
+        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = QueryRangePlan.For(query) };
     }
 
     public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source) =>
