@@ -71,6 +71,8 @@ await MeasureAsync($"query (cross-partition, 10 of {QueriedItems} items)", Queri
 Console.WriteLine();
 
 await MeasureChangeFeedLatencyAsync();
+Console.WriteLine();
+await PartitionBenchmarks.RunAsync();
 return;
 
 async Task MeasureStandaloneStartAsync(int run)

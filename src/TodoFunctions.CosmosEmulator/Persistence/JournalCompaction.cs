@@ -60,7 +60,8 @@ internal static class JournalCompaction
                         ?? throw new InvalidDataException($"The journal changes container '{changed.Database}/{changed.Container}' before creating it.");
                     changedContainer.Apply(changed.Changes);
                     break;
-                case PartitionKeyRangesChanged changed when DatabaseOf(changed.Database).Containers.GetValueOrDefault(changed.Container) is { } splitContainer:
+                // A split racing a deletion may journal its ranges after the container is gone: nothing to keep then.
+                case PartitionKeyRangesChanged changed when databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container) is { } splitContainer:
                     splitContainer.Ranges = changed;
                     break;
             }
