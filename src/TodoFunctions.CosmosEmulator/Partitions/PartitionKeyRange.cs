@@ -9,8 +9,7 @@ internal sealed record PartitionKeyRange(string Id, string MinInclusive, string 
     public const string MinimumKey = "";
     public const string MaximumKey = "FF";
 
-    public bool Contains(string effectivePartitionKey) =>
-        string.CompareOrdinal(effectivePartitionKey, MinInclusive) >= 0 && string.CompareOrdinal(effectivePartitionKey, MaxExclusive) < 0;
+    public bool Contains(string effectivePartitionKey) => new EffectiveKeyRange(MinInclusive, MaxExclusive).Contains(effectivePartitionKey);
 }
 
 /// <summary>A part of the key space that a feed request reads: a range, or the sub-range of it the SDK asked for.</summary>
