@@ -43,14 +43,32 @@ internal sealed class PartitionedEmulator : IAsyncDisposable
     {
         var perRange = new List<List<string>>();
         foreach (var range in await container.GetFeedRangesAsync())
-        {
-            var ids = new List<string>();
-            using var query = container.GetItemQueryIterator<JObject>(range, new QueryDefinition("SELECT * FROM c"));
-            while (query.HasMoreResults)
-                ids.AddRange((await query.ReadNextAsync()).Select(item => item.Value<string>("id")!));
-            perRange.Add(ids);
-        }
+            perRange.Add(await IdsInAsync(container, range));
         return perRange;
+    }
+
+    /// <summary>The ids a query over one feed range returns; the SDK sends it to the range(s) that hold that part of the key space.</summary>
+    public static async Task<List<string>> IdsInAsync(Container container, FeedRange range)
+    {
+        var ids = new List<string>();
+        using var query = container.GetItemQueryIterator<JObject>(range, new QueryDefinition("SELECT c.id FROM c"));
+        while (query.HasMoreResults)
+            ids.AddRange((await query.ReadNextAsync()).Select(item => item.Value<string>("id")!));
+        return ids;
+    }
+
+    /// <summary>The feed range of a partition key range as <c>pkranges</c> lists it.</summary>
+    public static FeedRange FeedRangeOf(JToken partitionKeyRange) =>
+        FeedRange.FromJsonString(new JObject
+        {
+            ["Range"] = new JObject { ["min"] = partitionKeyRange["minInclusive"], ["max"] = partitionKeyRange["maxExclusive"] },
+        }.ToString());
+
+    /// <summary>The live ranges of a container as the gateway's <c>pkranges</c> feed lists them.</summary>
+    public async Task<JArray> PartitionKeyRangesAsync(string databaseId, string containerId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/dbs/{databaseId}/colls/{containerId}/pkranges");
+        return (JArray)JObject.Parse(await response.Content.ReadAsStringAsync())["PartitionKeyRanges"]!;
     }
 
     /// <summary>Every change the change feed of each feed range holds now, drained page by page.</summary>

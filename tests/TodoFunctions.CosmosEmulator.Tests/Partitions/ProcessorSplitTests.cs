@@ -125,19 +125,10 @@ public sealed class ProcessorSplitTests : IAsyncLifetime
     /// <summary>The ids in each live range, with the ranges it was split from, as the emulator's pkranges lists them.</summary>
     private async Task<Dictionary<string, (List<string> Parents, List<string> Ids)>> ItemsByRangeAsync()
     {
-        using var response = await emulator.SendAsync(HttpMethod.Get, "/dbs/processor/colls/todos/pkranges");
-        var ranges = (JArray)JObject.Parse(await response.Content.ReadAsStringAsync())["PartitionKeyRanges"]!;
         var result = new Dictionary<string, (List<string>, List<string>)>();
-        foreach (var range in ranges)
+        foreach (var range in await emulator.PartitionKeyRangesAsync("processor", "todos"))
         {
-            var feedRange = FeedRange.FromJsonString(new JObject
-            {
-                ["Range"] = new JObject { ["min"] = range["minInclusive"], ["max"] = range["maxExclusive"] },
-            }.ToString());
-            var ids = new List<string>();
-            using var query = monitored.GetItemQueryIterator<JObject>(feedRange, new QueryDefinition("SELECT c.id FROM c"));
-            while (query.HasMoreResults)
-                ids.AddRange((await query.ReadNextAsync()).Select(item => item.Value<string>("id")!));
+            var ids = await PartitionedEmulator.IdsInAsync(monitored, PartitionedEmulator.FeedRangeOf(range));
             result[range.Value<string>("id")!] = ([.. range["parents"]!.Values<string>().OfType<string>()], ids);
         }
         return result;

@@ -83,6 +83,31 @@ public sealed class SplitTests : IAsyncLifetime
     }
 
     [EmbeddedEmulatorFact]
+    public async Task A_change_feed_read_of_part_of_a_range_returns_only_the_items_whose_keys_lie_in_that_part()
+    {
+        var twin = (await emulator.Client.GetDatabase("splits").CreateContainerAsync("twin", "/pk")).Container;
+        var written = await WriteAsync("part", 40);
+        foreach (var id in written)
+            await twin.CreateItemAsync(new JObject { ["id"] = id, ["pk"] = PartitionOf(id) }, new PartitionKey(PartitionOf(id)));
+        // Splitting the twin's range 1 gives a part of the key space whose items are known: same keys, same hashes.
+        var children = emulator.Server.SplitPartitionKeyRange("splits", "twin", "1");
+        var part = (await emulator.PartitionKeyRangesAsync("splits", "twin")).Single(range => range.Value<string>("id") == children[0]);
+        var expected = await PartitionedEmulator.IdsInAsync(twin, PartitionedEmulator.FeedRangeOf(part));
+
+        var wholeRange = await ChangeFeedIdsAsync(new Dictionary<string, string> { ["x-ms-documentdb-partitionkeyrangeid"] = "1" });
+        var partOfRange = await ChangeFeedIdsAsync(new Dictionary<string, string>
+        {
+            ["x-ms-documentdb-partitionkeyrangeid"] = "1",
+            ["x-ms-start-epk"] = part.Value<string>("minInclusive")!,
+            ["x-ms-end-epk"] = part.Value<string>("maxExclusive")!,
+        });
+
+        Assert.NotEmpty(expected);
+        Assert.True(wholeRange.Count > expected.Count, "the part is smaller than the range");
+        Assert.Equal(expected.Order(), partOfRange.Order());
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task The_split_endpoint_splits_a_range_for_a_caller_with_the_account_key_and_refuses_others()
     {
         var otherKey = Convert.ToBase64String(new byte[64]);
@@ -114,6 +139,13 @@ public sealed class SplitTests : IAsyncLifetime
         Assert.Equal(perRangeBefore, await PartitionedEmulator.IdsPerFeedRangeAsync(container));
         Assert.Equal(written.Order(), perRangeBefore.SelectMany(range => range).Order());
         Assert.Equal(HttpStatusCode.Gone, toParent.StatusCode);
+    }
+
+    private async Task<List<string>> ChangeFeedIdsAsync(Dictionary<string, string> headers)
+    {
+        headers["A-IM"] = "Incremental Feed";
+        using var response = await emulator.SendAsync(HttpMethod.Get, "/dbs/splits/colls/todos/docs", headers);
+        return [.. JObject.Parse(await response.Content.ReadAsStringAsync())["Documents"]!.Select(item => item.Value<string>("id")!)];
     }
 
     private static async Task<List<string>> RangesAsync(Container container) =>
