@@ -53,6 +53,20 @@ public sealed class PartitionRoutingTests : IAsyncLifetime
     }
 
     [EmbeddedEmulatorFact]
+    public async Task A_container_with_hash_v1_keys_spreads_its_items_where_the_sdk_looks_for_them()
+    {
+        var properties = new ContainerProperties("v1", "/pk") { PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V1 };
+        container = (await emulator.Client.GetDatabase("routing").CreateContainerAsync(properties)).Container;
+        var ids = await WriteAsync(100);
+
+        var perRange = await PartitionedEmulator.IdsPerFeedRangeAsync(container);
+        var found = await container.ReadManyItemsAsync<JObject>([.. ids.Select(id => (id, new PartitionKey(PartitionOf(id))))]);
+
+        Assert.True(perRange.Count(range => range.Count > 0) > 1, "the items spread over the ranges");
+        Assert.Equal(ids.Order(), found.Select(item => item.Value<string>("id")!).Order());
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task The_change_feed_of_each_range_holds_that_ranges_items_and_together_every_item_once()
     {
         var ids = await WriteAsync(100);
