@@ -33,6 +33,13 @@ public sealed record CosmosEmulatorOptions
     /// <summary>The emulator's clock: item timestamps, time to live, replica lag and the 15-minute window for a request's date; tests may substitute one they control.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>How many partition key ranges a new container gets unless <see cref="PartitionKeyRangesByContainer"/>
+    /// names it; 1 (the default) keeps every query and change feed on one range.</summary>
+    public int PartitionKeyRanges { get; init; } = 1;
+
+    /// <summary>Range counts for new containers by container id, overriding <see cref="PartitionKeyRanges"/>.</summary>
+    public IReadOnlyDictionary<string, int> PartitionKeyRangesByContainer { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

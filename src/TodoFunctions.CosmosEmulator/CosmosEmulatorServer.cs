@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
 using TodoFunctions.CosmosEmulator.Store;
@@ -17,16 +18,18 @@ namespace TodoFunctions.CosmosEmulator;
 /// An emulator of the Cosmos DB NoSQL gateway protocol on a loopback Kestrel listener, for the unmodified SDK in
 /// Gateway mode: in-process for tests and the local host, or standalone through the console program.
 /// </summary>
-public sealed class CosmosEmulatorServer : IAsyncDisposable
+public sealed partial class CosmosEmulatorServer : IAsyncDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
 
     private readonly WebApplication application;
     private readonly IJournal journal;
     private readonly ITimer purgeTimer;
+    private readonly PartitionControlEndpoint partitionControl;
 
-    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey)
+    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey, Account account)
     {
+        partitionControl = new PartitionControlEndpoint(account);
         this.application = application;
         this.journal = journal;
         this.purgeTimer = purgeTimer;
@@ -44,7 +47,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory, options.Durable);
         try
         {
-            var account = new Account(journal, options.Clock, options.ReplicaLag);
+            var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
             journal.Replay(entry => account.Replay([entry]));
             var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
             var handler = new GatewayRequestHandler(account, authorization, loggerFactory, options.ShortQueryPages);
@@ -66,7 +69,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
             var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
             var purgeTimer = TimeProvider.System.CreateTimer(_ => account.PurgeExpired(), null, PurgeInterval, PurgeInterval);
-            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey);
+            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey, account);
         }
         catch
         {

@@ -41,6 +41,7 @@ try
         Durable = arguments.Durable,
         EnforceDataPlaneRoles = arguments.EnforceDataPlaneRoles,
         AccountKey = arguments.AccountKey,
+        PartitionKeyRanges = arguments.PartitionKeyRanges,
         ReplicaLag = TimeSpan.FromMilliseconds(arguments.ReplicaLagMs),
         LoggerFactory = loggerFactory,
     });
@@ -79,12 +80,13 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--partitions 1] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
           --durable        with --data-dir: write each change through to disk before acknowledging it (survives power loss)
           --key KEY        account key (base64); default: the official emulator's well-known key
+          --partitions N   partition key ranges of each new container; default 1
           --enforce-data-plane-roles
                            Entra ID callers get only the Data Contributor role: no database or container changes (403)
           --replica-lag-ms N  reads without a session token covering the latest write see data N ms old; default 0
@@ -98,6 +100,7 @@ internal sealed record StandaloneArguments
     public bool EnforceDataPlaneRoles { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
     public int ReplicaLagMs { get; private init; }
+    public int PartitionKeyRanges { get; private init; } = 1;
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
 
@@ -124,12 +127,14 @@ internal sealed record StandaloneArguments
             var value = index + 1 < args.Length ? args[++index] : null;
             (arguments, error) = (name, value) switch
             {
-                (_, null) when name is "--port" or "--data-dir" or "--key" or "--replica-lag-ms" or "--log-level" => (arguments, $"{name} needs a value."),
+                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--replica-lag-ms" or "--log-level" => (arguments, $"{name} needs a value."),
                 ("--port", _) when int.TryParse(value, out var port) && port is >= 0 and <= 65535 => (arguments with { Port = port }, null),
                 ("--port", _) => (arguments, $"--port '{value}' is not a port number."),
                 ("--data-dir", _) => (arguments with { DataDirectory = value }, null),
                 ("--key", _) when IsBase64(value!) => (arguments with { AccountKey = value! }, null),
                 ("--key", _) => (arguments, "--key must be base64, like the account keys Cosmos DB issues."),
+                ("--partitions", _) when int.TryParse(value, out var ranges) && ranges >= 1 => (arguments with { PartitionKeyRanges = ranges }, null),
+                ("--partitions", _) => (arguments, $"--partitions '{value}' is not a whole number of at least 1."),
                 ("--replica-lag-ms", _) when int.TryParse(value, out var lag) && lag >= 0 => (arguments with { ReplicaLagMs = lag }, null),
                 ("--replica-lag-ms", _) => (arguments, $"--replica-lag-ms '{value}' is not a whole number of milliseconds."),
                 ("--log-level", _) when Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) => (arguments with { LogLevel = level }, null),

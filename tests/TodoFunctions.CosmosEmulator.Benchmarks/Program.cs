@@ -78,6 +78,8 @@ Console.WriteLine($"  durable costs {onDisk / handedToOperatingSystem:N1}x the t
 Console.WriteLine();
 
 await MeasureChangeFeedLatencyAsync();
+Console.WriteLine();
+await PartitionBenchmarks.RunAsync();
 return;
 
 async Task<double> MeasureJournaledWritesAsync(bool durable)

@@ -66,6 +66,10 @@ internal static class JournalCompaction
                 case DocumentsChanged changed:
                     ContainerOf(changed.Database, changed.Container)?.Apply(changed.Changes);
                     break;
+                // A split racing a deletion may journal its ranges after the container is gone: nothing to keep then.
+                case PartitionKeyRangesChanged changed when databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container) is { } splitContainer:
+                    splitContainer.Ranges = changed;
+                    break;
             }
         }
 
@@ -131,8 +135,9 @@ internal static class JournalCompaction
 
     private sealed class ContainerState(DatabaseState database, string name, JObject resource, long creation) : ICreated
     {
-        private readonly Dictionary<(string PartitionKeyJson, string Id), DocumentChange> latest = new();
+        private readonly Dictionary<(string PartitionKeyJson, string Id), (DocumentChange Change, long Order)> latest = new();
         private DocumentChange? highest;
+        private long changeCount;
 
         public DatabaseState Database { get; } = database;
 
@@ -142,11 +147,13 @@ internal static class JournalCompaction
 
         public long Creation { get; } = creation;
 
+        public PartitionKeyRangesChanged? Ranges { get; set; }
+
         public void Apply(IEnumerable<DocumentChange> changes)
         {
             foreach (var change in changes)
             {
-                latest[(change.PartitionKeyJson, change.Id)] = change;
+                latest[(change.PartitionKeyJson, change.Id)] = (change, ++changeCount);
                 if (highest is null || change.Lsn >= highest.Lsn)
                     highest = change;
             }
@@ -156,12 +163,16 @@ internal static class JournalCompaction
         // container's highest LSN, which replay must restore so new writes never reuse an LSN a reader has seen.
         public IEnumerable<JournalEntry> Entries()
         {
+            // A batch's changes share an LSN; the order they were written in keeps them in operation order.
             var kept = latest.Values
-                .Where(change => change.Document is not null || ReferenceEquals(change, highest))
-                .OrderBy(change => change.Lsn);
-            return kept.Chunk(ChangesPerEntry)
-                .Select(JournalEntry (chunk) => new DocumentsChanged(Database.Name, Name, chunk))
-                .Prepend(new ContainerCreated(Database.Name, Name, Resource));
+                .Where(entry => entry.Change.Document is not null || ReferenceEquals(entry.Change, highest))
+                .OrderBy(entry => entry.Change.Lsn)
+                .ThenBy(entry => entry.Order)
+                .Select(entry => entry.Change);
+            IEnumerable<JournalEntry> created = Ranges is null
+                ? [new ContainerCreated(Database.Name, Name, Resource)]
+                : [new ContainerCreated(Database.Name, Name, Resource), Ranges];
+            return created.Concat(kept.Chunk(ChangesPerEntry).Select(JournalEntry (chunk) => new DocumentsChanged(Database.Name, Name, chunk)));
         }
     }
 }

@@ -32,6 +32,10 @@ internal static class JournalLine
                     WriteKind(json, "documentsChanged", changed.Database, changed.Container);
                     WriteChanges(json, changed.Changes);
                     break;
+                case PartitionKeyRangesChanged changed:
+                    WriteKind(json, "partitionKeyRangesChanged", changed.Database, changed.Container);
+                    WriteToken(json, "ranges", changed.Ranges);
+                    break;
                 default:
                     throw new ArgumentException($"No journal format for {entry.GetType().Name}.", nameof(entry));
             }
@@ -54,6 +58,7 @@ internal static class JournalLine
             "containerCreated" => new ContainerCreated(database, Required(entry, "container"), RequiredObject(entry, "resource")),
             "containerDeleted" => new ContainerDeleted(database, Required(entry, "container")),
             "documentsChanged" => new DocumentsChanged(database, Required(entry, "container"), ReadChanges(entry)),
+            "partitionKeyRangesChanged" => new PartitionKeyRangesChanged(database, Required(entry, "container"), RequiredObject(entry, "ranges")),
             var kind => throw new InvalidDataException($"Unknown journal entry kind '{kind}'."),
         };
     }

@@ -29,6 +29,12 @@ public sealed class CosmosSqlQuery
     /// <summary>The ORDER BY keys as document paths, for the check against the container's composite indexes.</summary>
     internal IReadOnlyList<SortPath> SortPaths { get; }
 
+    /// <summary>Whether the results over several parts of a container, concatenated, are the results over all of
+    /// it: true for filters and projections, false for ORDER BY, TOP, OFFSET/LIMIT, DISTINCT and aggregates.</summary>
+    public bool CanRunPerRange =>
+        _statement.OrderBy.Count == 0 && _statement.Top is null && _statement.Offset is null && _statement.Limit is null
+        && !_statement.Distinct && _aggregates.Count == 0;
+
     /// <summary>Parses query text; throws <see cref="CosmosSqlException"/> for a syntax error or an unsupported construct.</summary>
     public static CosmosSqlQuery Parse(string queryText) => new(SqlParser.Parse(queryText));
 

@@ -6,7 +6,7 @@ using TodoFunctions.CosmosEmulator.Store;
 namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
-/// The latest-version change feed over the container's one partition key range. The ETag is the LSN to continue
+/// The latest-version change feed of one partition key range (or part of one, or one partition key). The ETag is the LSN to continue
 /// after; the SDK sends it back in <c>If-None-Match</c> (<c>*</c> = from now; none = from the beginning, or from
 /// <c>If-Modified-Since</c>), and an empty page is a real 304.
 /// </summary>
@@ -31,7 +31,8 @@ internal sealed class ChangeFeedEndpoint
             && DateTimeOffset.TryParse(request.Header("If-Modified-Since"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
                 ? since
                 : null;
-        var (documents, continueAfter) = container.ReadChanges(afterLsn, modifiedSince, request.PartitionKeyJson, request.MaxItemCount, snapshotLsn);
+        var (documents, continueAfter) = container.ReadChanges(
+            afterLsn, modifiedSince, request.PartitionKeyJson, request.MaxItemCount, RangeRouting.KeyRangeOf(request, container), snapshotLsn);
         var etag = $"\"{continueAfter}\"";
         return documents.Count == 0
             ? new GatewayResponse(HttpStatusCode.NotModified, RequestCharges.ChangeFeedPage([])).With("etag", etag).With(CosmosHeaders.ItemCount, "0")

@@ -17,10 +17,11 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
             "POST" when request.IsQuery => await queries.DocumentsAsync(request, container, snapshot),
             "POST" => await CreateAsync(request, container),
             "GET" when ChangeFeedEndpoint.IsChangeFeedRequest(request) => changeFeed.Read(request, container, snapshot),
-            "GET" => queries.Page(request, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshot)),
+            "GET" => queries.Page(request, container.Rid, "Documents",
+                container.Documents(request.PartitionKeyJson, RangeRouting.KeyRangeOf(request, container), snapshot)),
             _ => throw GatewayRequest.MethodNotAllowed(request.Method, "docs"),
         };
-        return WithSession(response, container, snapshot);
+        return WithSession(response, request, container, snapshot);
     }
 
     public async Task<GatewayResponse> ItemAsync(GatewayRequest request, ContainerStore container, string id)
@@ -51,9 +52,9 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
     /// <summary>Session token (in the SDK's <c>rangeId:-1#lsn</c> form) and the container the token belongs to. A
     /// read served from a lagging snapshot reports that snapshot's LSN, so the client's token never runs ahead of
     /// what it has seen.</summary>
-    public static GatewayResponse WithSession(GatewayResponse response, ContainerStore container, long? snapshotLsn = null) =>
+    public static GatewayResponse WithSession(GatewayResponse response, GatewayRequest request, ContainerStore container, long? snapshotLsn = null) =>
         response
-            .With(CosmosHeaders.SessionToken, $"0:-1#{snapshotLsn ?? container.Lsn}")
+            .With(CosmosHeaders.SessionToken, RangeRouting.SessionToken(request, container, snapshotLsn))
             .With(CosmosHeaders.OwnerFullName, $"dbs/{container.DatabaseId}/colls/{container.Id}")
             .With(CosmosHeaders.OwnerId, container.Rid);
 
@@ -75,7 +76,7 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
 
     private static GatewayResponse Execute(
         GatewayRequest request, ContainerStore container, string partitionKeyJson, DocumentOperation operation, long? snapshotLsn = null) =>
-        WithSession(Respond(container.Execute(partitionKeyJson, [operation], snapshotLsn)[0], request.WantsMinimalResponse), container, snapshotLsn);
+        WithSession(Respond(container.Execute(partitionKeyJson, [operation], snapshotLsn)[0], request.WantsMinimalResponse), request, container, snapshotLsn);
 
     // Null (the latest state) unless replica lag is on and the client's session token is behind the container.
     private static long? ReadSnapshot(GatewayRequest request, ContainerStore container) =>

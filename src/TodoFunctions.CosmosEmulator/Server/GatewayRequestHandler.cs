@@ -22,6 +22,7 @@ internal sealed class GatewayRequestHandler
     private readonly GatewayAuthorization authorization;
     private readonly MetadataEndpoints metadata;
     private readonly DocumentEndpoints documents;
+    private readonly PartitionControlEndpoint partitionControl;
     private readonly ILogger requestLog;
     private readonly ILogger errorLog;
 
@@ -32,6 +33,7 @@ internal sealed class GatewayRequestHandler
         var queries = new QueryEndpoint(shortQueryPages);
         metadata = new MetadataEndpoints(account, queries);
         documents = new DocumentEndpoints(queries, new ChangeFeedEndpoint(), new BatchEndpoint());
+        partitionControl = new PartitionControlEndpoint(account);
         requestLog = loggerFactory.CreateLogger(RequestLogCategory);
         errorLog = loggerFactory.CreateLogger<GatewayRequestHandler>();
     }
@@ -90,6 +92,8 @@ internal sealed class GatewayRequestHandler
                 return await documents.FeedAsync(request, Container(Database(database, 1003), container, 1003));
             case ["dbs", var database, "colls", var container, "docs", var id]:
                 return await documents.ItemAsync(request, Container(Database(database, 1003), container, 1003), id);
+            case ["_emulator", "dbs", var database, "colls", var container, "pkranges", var range, "split"]:
+                return partitionControl.Split(request, database, container, range);
             default:
                 throw GatewayException.NotFound($"The emulator has no resource at {request.Context.Request.Path.Value}.");
         }

@@ -97,29 +97,33 @@ internal sealed class MetadataEndpoints(Account account, QueryEndpoint queries)
         }
     }
 
-    /// <summary>Always one range over the whole key space: so the SDK sends every query to one place, and the
-    /// emulator alone evaluates ORDER BY, TOP and aggregates over all partitions.</summary>
+    /// <summary>The container's live ranges, each naming the ranges it was split from, so the SDK's routing map
+    /// replaces a parent by its children. The ETag changes with every split; an unchanged set answers 304.</summary>
     public GatewayResponse PartitionKeyRanges(GatewayRequest request, ContainerStore container)
     {
-        var etag = container.Resource.Value<string>(SystemProperties.ETag)!;
+        var ranges = container.Partitions.Ranges;
+        var etag = $"\"{container.Rid}-{ranges.Version}\"";
         if (request.IfNoneMatch == etag)
             return new GatewayResponse(HttpStatusCode.NotModified, RequestCharges.Metadata).With("etag", etag);
-        var rangeRid = ResourceIds.Document(container.Rid, 0);
-        var range = new JObject
+        var resources = ranges.Ranges.Select(range =>
         {
-            ["_rid"] = rangeRid,
-            ["id"] = "0",
-            ["_etag"] = etag,
-            ["minInclusive"] = "",
-            ["maxExclusive"] = "FF",
-            ["ridPrefix"] = 0,
-            ["_self"] = $"{container.Resource.Value<string>(SystemProperties.Self)}pkranges/{rangeRid}/",
-            ["throughputFraction"] = 1,
-            ["status"] = "online",
-            ["parents"] = new JArray(),
-            ["_ts"] = container.Resource[SystemProperties.Timestamp],
-        };
-        return GatewayResponse.Feed(container.Rid, "PartitionKeyRanges", [range], RequestCharges.Metadata).With("etag", etag);
+            var rangeRid = ResourceIds.Document(container.Rid, ulong.Parse(range.Id));
+            return (JToken)new JObject
+            {
+                ["_rid"] = rangeRid,
+                ["id"] = range.Id,
+                ["_etag"] = etag,
+                ["minInclusive"] = range.MinInclusive,
+                ["maxExclusive"] = range.MaxExclusive,
+                ["ridPrefix"] = int.Parse(range.Id),
+                ["_self"] = $"{container.Resource.Value<string>(SystemProperties.Self)}pkranges/{rangeRid}/",
+                ["throughputFraction"] = 1.0 / ranges.Ranges.Count,
+                ["status"] = "online",
+                ["parents"] = new JArray(range.Parents),
+                ["_ts"] = container.Resource[SystemProperties.Timestamp],
+            };
+        }).ToList();
+        return GatewayResponse.Feed(container.Rid, "PartitionKeyRanges", resources, RequestCharges.Metadata).With("etag", etag);
     }
 
     private static GatewayResponse Ok(JObject resource) =>

@@ -8,31 +8,18 @@ namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
 /// SQL queries and feed reads over items, containers and databases: the whole query is evaluated over the
-/// partition(s) in scope, then paged. The SDK is told to pass results straight through (see the query plan).
+/// partition(s) in scope, then paged. The SDK passes results straight through (see <see cref="QueryRangePlan"/>).
 /// </summary>
 internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
 {
-    // One range and no query info: the SDK sends the query once per page and returns what the emulator computed.
-    private static readonly JObject PassthroughPlan = new()
-    {
-        ["partitionedQueryExecutionInfoVersion"] = 2,
-        ["queryInfo"] = new JObject(),
-        ["queryRanges"] = new JArray(new JObject
-        {
-            ["min"] = "",
-            ["max"] = "FF",
-            ["isMinInclusive"] = true,
-            ["isMaxInclusive"] = false,
-        }),
-    };
-
     public async Task<GatewayResponse> DocumentsAsync(GatewayRequest request, ContainerStore container, long? snapshotLsn = null)
     {
         var body = await request.ReadObjectAsync();
+        var query = CosmosSqlQuery.Parse(QueryText(body));
         if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
-            return Evaluate(request, body, container.Rid, "Documents", container.Documents(request.PartitionKeyJson, snapshotLsn), container.Resource["indexingPolicy"]);
-        CosmosSqlQuery.Parse(QueryText(body));
-        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = PassthroughPlan };
+            return Evaluate(request, body, container.Rid, "Documents", QueryRangePlan.DocumentsInScope(request, container, query, snapshotLsn),
+                container.Resource["indexingPolicy"]);
+        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = QueryRangePlan.For(query) };
     }
 
     /// <summary>Runs a query; ORDER BY on several keys is checked against the indexing policy, when the resources have one.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
 
@@ -21,7 +22,7 @@ internal sealed class DatabaseStore(JObject resource)
 /// The emulated account: databases and containers, found by name or by resource id, every change journaled
 /// before it is visible and replayed from the journal at start.
 /// </summary>
-internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan replicaLag = default)
+internal sealed class Account(IJournal journal, TimeProvider clock, PartitionLayout? layout = null, TimeSpan replicaLag = default)
 {
     private static readonly char[] InvalidIdCharacters = ['/', '\\', '?', '#'];
 
@@ -103,7 +104,9 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
             foreach (var feed in new[] { "docs", "sprocs", "triggers", "udfs", "conflicts" })
                 resource[$"_{feed}"] = $"{feed}/";
             journal.Append(new ContainerCreated(database.Id, id, resource));
-            return Add(database, resource);
+            var container = Add(database, resource);
+            container.CreateRanges((layout ?? PartitionLayout.OneRange).RangeCountFor(id));
+            return container;
         }
     }
 
@@ -168,6 +171,9 @@ internal sealed class Account(IJournal journal, TimeProvider clock, TimeSpan rep
                         break;
                     case DocumentsChanged changed:
                         databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container)?.Replay(changed.Changes);
+                        break;
+                    case PartitionKeyRangesChanged changed:
+                        databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container)?.RestoreRanges(PartitionKeyRangeSet.FromJson(changed.Ranges));
                         break;
                 }
             }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Cost;
+using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Query;
 using TodoFunctions.CosmosEmulator.Server;
@@ -9,19 +10,19 @@ using TodoFunctions.CosmosEmulator.Server;
 namespace TodoFunctions.CosmosEmulator.Store;
 
 /// <summary>
-/// One container's items, grouped by partition key value. Every write gets the next LSN of the container, is
-/// journaled before it is visible, and keeps the item's place in the latest-version change feed (LSN order).
+/// One container's items, grouped by partition key value and placed in partition key ranges by their effective
+/// partition key. Every write (a whole batch) gets the next LSN of the container, is journaled before it is visible,
+/// and keeps the item's place in the latest-version change feed (LSN order).
 /// Items past their time to live are invisible at once and purged later.
 /// </summary>
-internal sealed class ContainerStore
+internal sealed partial class ContainerStore
 {
     private const int MaxDocumentBytes = 2 * 1024 * 1024;
     private static readonly char[] InvalidIdCharacters = ['/', '\\', '?', '#'];
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, Dictionary<string, StoredDocument>> partitions = new(StringComparer.Ordinal);
-    private readonly SortedSet<long> changeOrder = [];
-    private readonly Dictionary<long, StoredDocument> changesByLsn = new();
+    private readonly ChangeLog changes = new();
     private readonly IJournal journal;
     private readonly TimeProvider clock;
     private readonly ReplicaLag? replicaLag;
@@ -34,6 +35,7 @@ internal sealed class ContainerStore
         DatabaseId = databaseId;
         Resource = resource;
         PartitionKey = PartitionKeyPath.FromContainer(resource);
+        Partitions = new ContainerPartitions((JObject)resource["partitionKey"]!);
         this.journal = journal;
         this.clock = clock;
         this.replicaLag = replicaLag > TimeSpan.Zero ? new ReplicaLag(replicaLag) : null;
@@ -49,6 +51,8 @@ internal sealed class ContainerStore
     public JObject Resource { get; private set; }
 
     public PartitionKeyPath PartitionKey { get; }
+
+    public ContainerPartitions Partitions { get; }
 
     public long Lsn
     {
@@ -122,46 +126,40 @@ internal sealed class ContainerStore
         }
     }
 
-    /// <summary>The live items of one partition (a partition key value) or of all partitions, at the latest LSN or
-    /// at the snapshot <paramref name="atLsn"/>.</summary>
-    public IReadOnlyList<JObject> Documents(string? partitionKeyJson, long? atLsn = null)
+    /// <summary>The live items of one partition (a partition key value) or of all partitions, within a part of the
+    /// key space, at the latest LSN or at the snapshot <paramref name="atLsn"/>.</summary>
+    public IReadOnlyList<JObject> Documents(string? partitionKeyJson, EffectiveKeyRange? keyRange = null, long? atLsn = null)
     {
         lock (gate)
         {
             var now = clock.GetUtcNow();
             var scope = partitionKeyJson is null
-                ? partitions.Values.SelectMany(partition => partition.Values)
-                : partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>();
+                ? partitions.Where(partition => InRange(partition.Key, keyRange)).SelectMany(partition => partition.Value.Values)
+                : InRange(partitionKeyJson, keyRange) ? partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>() : [];
             if (atLsn is { } snapshot && replicaLag is not null)
-                scope = replicaLag.AsOf(snapshot, scope, partitionKeyJson);
+                scope = replicaLag.AsOf(snapshot, scope, partitionKeyJson).Where(document => InRange(document.PartitionKeyJson, keyRange));
             return [.. scope.Where(document => !IsExpired(document, now)).Select(document => document.Body)];
         }
     }
 
     /// <summary>The latest version of each item changed after <paramref name="afterLsn"/> (up to the snapshot
     /// <paramref name="atLsn"/> if given), in LSN order (so in write order within every partition), and the LSN to
-    /// continue after.</summary>
+    /// continue after. The LSN is the container's, so a split range's continuation stays valid for its children.</summary>
     public (IReadOnlyList<JObject> Documents, long ContinueAfterLsn) ReadChanges(
-        long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems, long? atLsn = null)
+        long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems, EffectiveKeyRange? keyRange = null, long? atLsn = null)
     {
         lock (gate)
         {
             var now = clock.GetUtcNow();
-            var page = new List<JObject>();
-            var changes = atLsn is { } snapshot && replicaLag is not null
-                ? replicaLag.AsOf(snapshot, changesByLsn.Values, null).Where(document => document.Lsn > afterLsn).OrderBy(document => document.Lsn)
-                : changeOrder.GetViewBetween(afterLsn + 1, long.MaxValue).Select(changeLsn => changesByLsn[changeLsn]);
-            foreach (var document in changes)
-            {
-                if ((partitionKeyJson is not null && document.PartitionKeyJson != partitionKeyJson)
-                    || document.WrittenAt < modifiedSince
-                    || IsExpired(document, now))
-                    continue;
-                page.Add(document.Body);
-                if (page.Count == maxItems)
-                    return (page, document.Lsn);
-            }
-            return (page, Math.Max(afterLsn, atLsn ?? lsn));
+            bool Include(StoredDocument document) =>
+                (partitionKeyJson is null || document.PartitionKeyJson == partitionKeyJson)
+                && InRange(document.PartitionKeyJson, keyRange)
+                && !(document.WrittenAt < modifiedSince)
+                && !IsExpired(document, now);
+            if (atLsn is not { } snapshot || replicaLag is null)
+                return changes.Read(afterLsn, lsn, maxItems, Include);
+            var asOf = replicaLag.AsOf(snapshot, changes.Documents, null).Where(document => document.Lsn > afterLsn).OrderBy(document => document.Lsn);
+            return ChangeLog.Page(asOf, afterLsn, snapshot, maxItems, Include);
         }
     }
 
@@ -210,8 +208,7 @@ internal sealed class ContainerStore
         {
             var document = new StoredDocument(change.PartitionKeyJson, change.Id, change.Document, change.Lsn, writtenAt);
             partition[change.Id] = document;
-            changeOrder.Add(change.Lsn);
-            changesByLsn[change.Lsn] = document;
+            changes.Add(document);
             lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(document.Body.Value<string>(SystemProperties.Rid)!));
         }
         else if (partition.Count == 0)
@@ -222,8 +219,7 @@ internal sealed class ContainerStore
     private void Forget(Dictionary<string, StoredDocument> partition, StoredDocument document)
     {
         partition.Remove(document.Id);
-        changeOrder.Remove(document.Lsn);
-        changesByLsn.Remove(document.Lsn);
+        changes.Remove(document);
     }
 
     private bool IsExpired(StoredDocument document, DateTimeOffset now)
@@ -246,7 +242,8 @@ internal sealed class ContainerStore
     private sealed class Transaction(ContainerStore container, string partitionKeyJson, DateTimeOffset now, long? readAtLsn)
     {
         private readonly Dictionary<string, JObject?> staged = new(StringComparer.Ordinal);
-        private long lastLsn = container.lsn;
+        // One LSN for every operation of a request: a batch is one transaction in the change feed.
+        private readonly long transactionLsn = container.lsn + 1;
         private ulong lastDocumentNumber = container.lastDocumentNumber;
 
         public DateTimeOffset Now => now;
@@ -312,7 +309,7 @@ internal sealed class ContainerStore
         {
             var existing = Matching(Existing(operation.Id), operation.IfMatch);
             staged[operation.Id!] = null;
-            Changes.Add(new DocumentChange(partitionKeyJson, operation.Id!, null, ++lastLsn));
+            Changes.Add(new DocumentChange(partitionKeyJson, operation.Id!, null, transactionLsn));
             return new DocumentOutcome(HttpStatusCode.NoContent, null, RequestCharges.Write(existing));
         }
 
@@ -341,9 +338,10 @@ internal sealed class ContainerStore
                 [SystemProperties.ETag] = SystemProperties.NewETag(),
                 [SystemProperties.Attachments] = "attachments/",
                 [SystemProperties.Timestamp] = now.ToUnixTimeSeconds(),
+                [SystemProperties.Lsn] = transactionLsn,
             };
             staged[id] = body;
-            Changes.Add(new DocumentChange(partitionKeyJson, id, body, ++lastLsn));
+            Changes.Add(new DocumentChange(partitionKeyJson, id, body, transactionLsn));
             return new DocumentOutcome(status, body, RequestCharges.Write(body));
         }
 
