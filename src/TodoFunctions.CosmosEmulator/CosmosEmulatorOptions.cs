@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TodoFunctions.CosmosEmulator.Faults;
 
 namespace TodoFunctions.CosmosEmulator;
 
@@ -21,4 +22,7 @@ public sealed record CosmosEmulatorOptions
 
     /// <summary>Receives the request log (category <c>TodoFunctions.CosmosEmulator.Requests</c>, Debug level).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Faults to inject from the start; <see cref="CosmosEmulatorServer.Faults"/> replaces or clears them later.</summary>
+    public FaultPlan? Faults { get; init; }
 }

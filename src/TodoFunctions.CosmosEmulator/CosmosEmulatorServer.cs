@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
 using TodoFunctions.CosmosEmulator.Store;
@@ -25,18 +26,22 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
     private readonly IJournal journal;
     private readonly ITimer purgeTimer;
 
-    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey)
+    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey, FaultInjector faults)
     {
         this.application = application;
         this.journal = journal;
         this.purgeTimer = purgeTimer;
         Endpoint = endpoint;
         ConnectionString = $"AccountEndpoint={endpoint};AccountKey={accountKey};";
+        Faults = faults;
     }
 
     public Uri Endpoint { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>The fault plan in force (with its seed) and the record of injected faults; replaceable at run time.</summary>
+    public FaultInjector Faults { get; }
 
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -46,7 +51,10 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
         {
             var account = new Account(journal, TimeProvider.System);
             account.Replay(journal.ReadAll());
-            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory);
+            var faults = new FaultInjector(account, TimeProvider.System, loggerFactory.CreateLogger(GatewayRequestHandler.RequestLogCategory));
+            if (options.Faults is not null)
+                faults.Install(options.Faults);
+            var handler = new GatewayRequestHandler(account, options.AccountKey, loggerFactory, faults);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
@@ -65,7 +73,7 @@ public sealed class CosmosEmulatorServer : IAsyncDisposable
             var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
             var purgeTimer = TimeProvider.System.CreateTimer(_ => account.PurgeExpired(), null, PurgeInterval, PurgeInterval);
-            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey);
+            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey, faults);
         }
         catch
         {

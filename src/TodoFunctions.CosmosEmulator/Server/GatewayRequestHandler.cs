@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TodoFunctions.CosmosEmulator.Cost;
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.CosmosEmulator.Query;
 using TodoFunctions.CosmosEmulator.Store;
 
@@ -22,16 +23,20 @@ internal sealed class GatewayRequestHandler
     private readonly MasterKeyAuthorization authorization;
     private readonly MetadataEndpoints metadata;
     private readonly DocumentEndpoints documents;
+    private readonly ControlEndpoints controls;
+    private readonly FaultInjector faults;
     private readonly ILogger requestLog;
     private readonly ILogger errorLog;
 
-    public GatewayRequestHandler(Account account, string accountKey, ILoggerFactory loggerFactory)
+    public GatewayRequestHandler(Account account, string accountKey, ILoggerFactory loggerFactory, FaultInjector faults)
     {
         this.account = account;
         authorization = new MasterKeyAuthorization(accountKey);
         var queries = new QueryEndpoint();
         metadata = new MetadataEndpoints(account, queries);
         documents = new DocumentEndpoints(queries, new ChangeFeedEndpoint(), new BatchEndpoint());
+        controls = new ControlEndpoints(accountKey, faults);
+        this.faults = faults;
         requestLog = loggerFactory.CreateLogger(RequestLogCategory);
         errorLog = loggerFactory.CreateLogger<GatewayRequestHandler>();
     }
@@ -40,7 +45,11 @@ internal sealed class GatewayRequestHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = new GatewayRequest(context);
-        var response = await RespondAsync(request);
+        var response = ControlEndpoints.Addresses(request)
+            ? await controls.RespondAsync(request)
+            : await faults.RespondAsync(request, () => RespondAsync(request));
+        if (response is null)
+            return;
         await WriteAsync(context, response);
         requestLog.LogDebug("{Method} {Path} {StatusCode} {RequestCharge} RU {DurationMs:0.0} ms",
             request.Method, context.Request.Path.Value, (int)response.StatusCode, response.RequestCharge,
