@@ -73,9 +73,8 @@ await using (var server = startedServer)
         : $"Data: {Path.GetFullPath(arguments.DataDirectory)}");
     if (arguments.UseHttps)
         Console.WriteLine("Certificate: self-signed for localhost and 127.0.0.1, new at every start (clients must accept it)");
-    Console.WriteLine(server.Faults.Plan is { } installed
-        ? $"Faults: {installed.Rules.Count} rules from {arguments.FaultsFile}, seed {installed.Seed}"
-        : "Faults: none (PUT /_emulator/faults or --faults FILE to inject some)");
+    if (server.Faults.Plan is { } installed)
+        Console.WriteLine($"Faults: {installed.Rules.Count} rules from {arguments.FaultsFile}, seed {installed.Seed}");
     Console.WriteLine($"Connection string: {server.ConnectionString}");
     Console.WriteLine("Press Ctrl+C to stop.");
     await stopRequested.Task;
