@@ -21,7 +21,7 @@ internal sealed record FaultTarget(FaultOperation Operation, string? Container, 
 
     private static FaultOperation OperationOf(GatewayRequest request) => (request.Segments, request.Method) switch
     {
-        (["dbs", _, "colls", _, "docs", _], "GET") => FaultOperation.Read,
+        (["dbs", _, "colls", _, "docs", _], "GET" or "HEAD") => FaultOperation.Read,
         (["dbs", _, "colls", _, "docs", _], "PUT") => FaultOperation.Replace,
         (["dbs", _, "colls", _, "docs", _], "DELETE") => FaultOperation.Delete,
         (["dbs", _, "colls", _, "docs", _], "PATCH") => FaultOperation.Patch,
