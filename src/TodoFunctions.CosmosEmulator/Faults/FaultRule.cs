@@ -55,6 +55,8 @@ public sealed record FaultRule
             yield return $"next {Next} must be at least 1";
         if (AfterMs < 0 || ForMs < 0 || RetryAfterMs < 0 || LatencyMs < 0)
             yield return "afterMs, forMs, retryAfterMs and latencyMs cannot be negative";
+        if (Outcome == FaultOutcome.Throttle && RetryAfterMs == 0)
+            yield return "retryAfterMs must be at least 1: the service never sends 0, and the SDK waits 5 s when it gets it";
         if (LatencyMaxMs < LatencyMs)
             yield return $"latencyMaxMs {LatencyMaxMs} is below latencyMs {LatencyMs}";
         if (Outcome == FaultOutcome.Latency && LatencyMs == 0 && LatencyMaxMs is null or 0)
