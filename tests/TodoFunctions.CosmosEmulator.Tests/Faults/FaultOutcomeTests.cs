@@ -25,6 +25,20 @@ public sealed class FaultOutcomeTests
     }
 
     [EmbeddedEmulatorFact]
+    public async Task Throttling_beyond_the_sdks_retry_budget_surfaces_as_a_429_cosmos_exception()
+    {
+        await using var bed = await FaultTestBed.StartAsync(configure: options => options.MaxRetryAttemptsOnRateLimitedRequests = 2);
+        await bed.CreateAsync("a");
+        bed.Install(new FaultRule { Operations = [FaultOperation.Read], Outcome = FaultOutcome.Throttle, RetryAfterMs = 5 });
+
+        var failure = await Assert.ThrowsAsync<CosmosException>(() => bed.Todos.ReadItemAsync<JObject>("a", new PartitionKey("p")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, failure.StatusCode);
+        Assert.Equal(3200, failure.SubStatusCode);
+        Assert.Equal(3, bed.Injected.Count);
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task A_408_after_apply_on_a_create_surfaces_as_a_408_cosmos_exception_yet_the_item_exists()
     {
         await using var bed = await FaultTestBed.StartAsync();
