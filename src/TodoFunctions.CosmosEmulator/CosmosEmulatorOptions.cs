@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TodoFunctions.CosmosEmulator.Faults;
 
 namespace TodoFunctions.CosmosEmulator;
 
@@ -45,4 +46,7 @@ public sealed record CosmosEmulatorOptions
 
     /// <summary>Cuts query pages short or leaves them empty, seeded; null serves full pages.</summary>
     public ShortQueryPages? ShortQueryPages { get; init; }
+
+    /// <summary>Faults to inject from the start; <see cref="CosmosEmulatorServer.Faults"/> replaces or clears them later.</summary>
+    public FaultPlan? Faults { get; init; }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
@@ -27,19 +28,23 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
     private readonly ITimer purgeTimer;
     private readonly PartitionControlEndpoint partitionControl;
 
-    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey, Account account)
+    private CosmosEmulatorServer(WebApplication application, IJournal journal, ITimer purgeTimer, Uri endpoint, string accountKey, PartitionControlEndpoint partitionControl, FaultInjector faults)
     {
-        partitionControl = new PartitionControlEndpoint(account);
+        this.partitionControl = partitionControl;
         this.application = application;
         this.journal = journal;
         this.purgeTimer = purgeTimer;
         Endpoint = endpoint;
         ConnectionString = $"AccountEndpoint={endpoint};AccountKey={accountKey};";
+        Faults = faults;
     }
 
     public Uri Endpoint { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>The fault plan in force (with its seed) and the record of injected faults; replaceable at run time.</summary>
+    public FaultInjector Faults { get; }
 
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -50,7 +55,12 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
             var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
             journal.Replay(entry => account.Replay([entry]));
             var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
-            var handler = new GatewayRequestHandler(account, authorization, loggerFactory, options.ShortQueryPages);
+            var faults = new FaultInjector(account, options.Clock, loggerFactory.CreateLogger(GatewayRequestHandler.RequestLogCategory));
+            if (options.Faults is not null)
+                faults.Install(options.Faults);
+            var partitionControl = new PartitionControlEndpoint(account);
+            var controls = new ControlEndpoints(options.AccountKey, faults, partitionControl);
+            var handler = new GatewayRequestHandler(account, authorization, loggerFactory, faults, controls, options.ShortQueryPages);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
@@ -69,7 +79,7 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
             var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
             var purgeTimer = TimeProvider.System.CreateTimer(_ => account.PurgeExpired(), null, PurgeInterval, PurgeInterval);
-            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey, account);
+            return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey, partitionControl, faults);
         }
         catch
         {

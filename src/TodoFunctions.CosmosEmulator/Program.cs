@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using TodoFunctions.CosmosEmulator;
+using TodoFunctions.CosmosEmulator.Faults;
 
 // The standalone emulator, with the official emulator's defaults: HTTPS on port 8081, the well-known key.
 if (!StandaloneArguments.TryParse(args, out var arguments, out var error))
@@ -13,6 +14,20 @@ if (arguments.ShowHelp)
 {
     Console.WriteLine(StandaloneArguments.Usage);
     return 0;
+}
+FaultPlan? faults = null;
+try
+{
+    if (arguments.FaultsFile is not null)
+    {
+        var plan = FaultPlan.Parse(File.ReadAllText(arguments.FaultsFile));
+        faults = plan with { Seed = arguments.Seed ?? plan.Seed };
+    }
+}
+catch (Exception invalid) when (invalid is IOException or FormatException)
+{
+    Console.Error.WriteLine($"--faults {arguments.FaultsFile}: {invalid.Message}");
+    return 2;
 }
 
 // ASP.NET Core's own startup chatter repeats what is printed below; its warnings and errors still show.
@@ -44,6 +59,7 @@ try
         PartitionKeyRanges = arguments.PartitionKeyRanges,
         ReplicaLag = TimeSpan.FromMilliseconds(arguments.ReplicaLagMs),
         LoggerFactory = loggerFactory,
+        Faults = faults,
     });
 }
 catch (Exception exception) when (exception is IOException or InvalidDataException)
@@ -64,6 +80,8 @@ await using (var server = startedServer)
         Console.WriteLine($"Replica lag: {arguments.ReplicaLagMs} ms (reads without a covering session token see the data as it was then)");
     if (arguments.UseHttps)
         Console.WriteLine("Certificate: self-signed for localhost and 127.0.0.1, new at every start (clients must accept it)");
+    if (server.Faults.Plan is { } installed)
+        Console.WriteLine($"Faults: {installed.Rules.Count} rules from {arguments.FaultsFile}, seed {installed.Seed}");
     Console.WriteLine($"Connection string: {server.ConnectionString}");
     Console.WriteLine("Press Ctrl+C to stop.");
     await stopRequested.Task;
@@ -81,6 +99,7 @@ internal sealed record StandaloneArguments
 {
     public const string Usage = """
         Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--partitions 1] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
+                                            [--faults FILE.json [--seed N]]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
@@ -91,6 +110,8 @@ internal sealed record StandaloneArguments
                            Entra ID callers get only the Data Contributor role: no database or container changes (403)
           --replica-lag-ms N  reads without a session token covering the latest write see data N ms old; default 0
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
+          --faults FILE    inject the faults of this fault plan (JSON, see the README); default: none
+          --seed N         the fault plan's seed (overrides the file's); default: the file's, else random and printed
         """;
 
     public int Port { get; private init; } = 8081;
@@ -103,6 +124,8 @@ internal sealed record StandaloneArguments
     public int PartitionKeyRanges { get; private init; } = 1;
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
     public bool ShowHelp { get; private init; }
+    public string? FaultsFile { get; private init; }
+    public long? Seed { get; private init; }
 
     public static bool TryParse(string[] args, out StandaloneArguments arguments, out string? error)
     {
@@ -127,7 +150,7 @@ internal sealed record StandaloneArguments
             var value = index + 1 < args.Length ? args[++index] : null;
             (arguments, error) = (name, value) switch
             {
-                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--replica-lag-ms" or "--log-level" => (arguments, $"{name} needs a value."),
+                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--replica-lag-ms" or "--log-level" or "--faults" or "--seed" => (arguments, $"{name} needs a value."),
                 ("--port", _) when int.TryParse(value, out var port) && port is >= 0 and <= 65535 => (arguments with { Port = port }, null),
                 ("--port", _) => (arguments, $"--port '{value}' is not a port number."),
                 ("--data-dir", _) => (arguments with { DataDirectory = value }, null),
@@ -139,9 +162,14 @@ internal sealed record StandaloneArguments
                 ("--replica-lag-ms", _) => (arguments, $"--replica-lag-ms '{value}' is not a whole number of milliseconds."),
                 ("--log-level", _) when Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) => (arguments with { LogLevel = level }, null),
                 ("--log-level", _) => (arguments, $"--log-level '{value}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}."),
+                ("--faults", _) => (arguments with { FaultsFile = value }, null),
+                ("--seed", _) when long.TryParse(value, out var seed) => (arguments with { Seed = seed }, null),
+                ("--seed", _) => (arguments, $"--seed '{value}' is not an integer."),
                 _ => (arguments, $"Unknown option '{name}'."),
             };
         }
+        if (error is null && arguments.Seed is not null && arguments.FaultsFile is null)
+            error = "--seed is the seed of a fault plan: it needs --faults FILE.";
         return error is null;
     }
 

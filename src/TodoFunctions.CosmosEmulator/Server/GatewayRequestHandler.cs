@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TodoFunctions.CosmosEmulator.Cost;
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.CosmosEmulator.Query;
 using TodoFunctions.CosmosEmulator.Store;
 
@@ -22,18 +23,22 @@ internal sealed class GatewayRequestHandler
     private readonly GatewayAuthorization authorization;
     private readonly MetadataEndpoints metadata;
     private readonly DocumentEndpoints documents;
-    private readonly PartitionControlEndpoint partitionControl;
+    private readonly ControlEndpoints controls;
+    private readonly FaultInjector faults;
     private readonly ILogger requestLog;
     private readonly ILogger errorLog;
 
-    public GatewayRequestHandler(Account account, GatewayAuthorization authorization, ILoggerFactory loggerFactory, ShortQueryPages? shortQueryPages = null)
+    public GatewayRequestHandler(
+        Account account, GatewayAuthorization authorization, ILoggerFactory loggerFactory, FaultInjector faults, ControlEndpoints controls,
+        ShortQueryPages? shortQueryPages = null)
     {
         this.account = account;
         this.authorization = authorization;
         var queries = new QueryEndpoint(shortQueryPages);
         metadata = new MetadataEndpoints(account, queries);
         documents = new DocumentEndpoints(queries, new ChangeFeedEndpoint(), new BatchEndpoint());
-        partitionControl = new PartitionControlEndpoint(account);
+        this.controls = controls;
+        this.faults = faults;
         requestLog = loggerFactory.CreateLogger(RequestLogCategory);
         errorLog = loggerFactory.CreateLogger<GatewayRequestHandler>();
     }
@@ -42,7 +47,11 @@ internal sealed class GatewayRequestHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = new GatewayRequest(context);
-        var response = await RespondAsync(request);
+        var response = ControlEndpoints.Addresses(request)
+            ? await controls.RespondAsync(request)
+            : await faults.RespondAsync(request, () => RespondAsync(request));
+        if (response is null)
+            return;
         await WriteAsync(context, response);
         requestLog.LogDebug("{Method} {Path} {StatusCode} {RequestCharge} RU {DurationMs:0.0} ms",
             request.Method, context.Request.Path.Value, (int)response.StatusCode, response.RequestCharge,
@@ -92,8 +101,6 @@ internal sealed class GatewayRequestHandler
                 return await documents.FeedAsync(request, Container(Database(database, 1003), container, 1003));
             case ["dbs", var database, "colls", var container, "docs", var id]:
                 return await documents.ItemAsync(request, Container(Database(database, 1003), container, 1003), id);
-            case ["_emulator", "dbs", var database, "colls", var container, "pkranges", var range, "split"]:
-                return partitionControl.Split(request, database, container, range);
             default:
                 throw GatewayException.NotFound($"The emulator has no resource at {request.Context.Request.Path.Value}.");
         }

@@ -8,7 +8,7 @@ namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
 /// The emulator's partition controls: split a live partition key range in two, in process or over
-/// <c>POST /_emulator/dbs/{db}/colls/{coll}/pkranges/{id}/split</c> (signed with the account key like any request).
+/// <c>POST /_emulator/dbs/{db}/colls/{coll}/pkranges/{id}/split</c> (see <see cref="ControlEndpoints"/>).
 /// </summary>
 internal sealed class PartitionControlEndpoint(Account account)
 {

@@ -110,8 +110,14 @@ internal sealed class PartitionedEmulator : IAsyncDisposable
         request.Headers.TryAddWithoutValidation("x-ms-version", "2020-07-15");
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             request.Headers.TryAddWithoutValidation(name, value);
-        if (method == HttpMethod.Post)
-            request.Content = new StringContent("", new MediaTypeHeaderValue("application/json"));
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>A request to the emulator's own controls, which take the account key as a bearer token.</summary>
+    public async Task<HttpResponseMessage> ControlAsync(HttpMethod method, string path, string key = CosmosEmulatorOptions.WellKnownAccountKey)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(Server.Endpoint, path));
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {key}");
         return await http.SendAsync(request);
     }
 }

@@ -111,8 +111,8 @@ public sealed class SplitTests : IAsyncLifetime
     public async Task The_split_endpoint_splits_a_range_for_a_caller_with_the_account_key_and_refuses_others()
     {
         var otherKey = Convert.ToBase64String(new byte[64]);
-        using var refused = await emulator.SendAsync(HttpMethod.Post, "/_emulator/dbs/splits/colls/todos/pkranges/0/split", key: otherKey);
-        using var split = await emulator.SendAsync(HttpMethod.Post, "/_emulator/dbs/splits/colls/todos/pkranges/0/split");
+        using var refused = await emulator.ControlAsync(HttpMethod.Post, "/_emulator/dbs/splits/colls/todos/pkranges/0/split", key: otherKey);
+        using var split = await emulator.ControlAsync(HttpMethod.Post, "/_emulator/dbs/splits/colls/todos/pkranges/0/split");
         var answer = JObject.Parse(await split.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
