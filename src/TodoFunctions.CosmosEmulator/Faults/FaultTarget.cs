@@ -4,8 +4,10 @@ using TodoFunctions.CosmosEmulator.Store;
 
 namespace TodoFunctions.CosmosEmulator.Faults;
 
-/// <summary>What a request does and to which resource, as fault rules match it and count requests per resource.</summary>
-internal sealed record FaultTarget(FaultOperation Operation, string? Container, string? PartitionKey, string? ItemId)
+/// <summary>What a request does and to which resource, as fault rules match it and count requests per resource. A
+/// query or change feed read addressed to a partition key range (or part of one) counts against that range, so
+/// each range's feed draws its own faults whatever order the ranges are read in.</summary>
+internal sealed record FaultTarget(FaultOperation Operation, string? Container, string? PartitionKey, string? ItemId, string? FeedRange)
 {
     public static async Task<FaultTarget> OfAsync(GatewayRequest request, Account account)
     {
@@ -16,7 +18,7 @@ internal sealed record FaultTarget(FaultOperation Operation, string? Container, 
             FaultOperation.Create or FaultOperation.Upsert => await BodyIdAsync(request),
             _ => null,
         };
-        return new FaultTarget(operation, ContainerIdOf(request, account), PartitionKeyOf(request), itemId);
+        return new FaultTarget(operation, ContainerIdOf(request, account), PartitionKeyOf(request), itemId, FeedRangeOf(request));
     }
 
     private static FaultOperation OperationOf(GatewayRequest request) => (request.Segments, request.Method) switch
@@ -43,6 +45,11 @@ internal sealed record FaultTarget(FaultOperation Operation, string? Container, 
         var database = account.FindDatabase(databaseIdOrRid);
         return (database is null ? null : account.FindContainer(database, containerIdOrRid)?.Id) ?? containerIdOrRid;
     }
+
+    private static string? FeedRangeOf(GatewayRequest request) =>
+        request.Header(RangeRouting.PartitionKeyRangeId) is { Length: > 0 } range
+            ? $"{range.Split(',')[^1]}:{request.Header(RangeRouting.StartEffectiveKey)}-{request.Header(RangeRouting.EndEffectiveKey)}"
+            : null;
 
     private static string? PartitionKeyOf(GatewayRequest request)
     {

@@ -13,7 +13,7 @@ internal static class SeededDraw
 {
     public static double Of(long seed, int rule, string purpose, FaultTarget target, long requestNumber)
     {
-        var input = string.Join('\u001f', seed, rule, purpose, target.Operation, target.Container, target.PartitionKey, target.ItemId, requestNumber);
+        var input = string.Join('\u001f', seed, rule, purpose, target.Operation, target.Container, target.PartitionKey, target.ItemId, target.FeedRange, requestNumber);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(input));
         return (BinaryPrimitives.ReadUInt64BigEndian(hash) >> 11) * (1.0 / (1UL << 53));
     }
