@@ -22,6 +22,7 @@ namespace TodoFunctions.CosmosEmulator;
 public sealed partial class CosmosEmulatorServer : IAsyncDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
+    private const int MaxRequestHeadersBytes = 1024 * 1024;
 
     private readonly WebApplication application;
     private readonly IJournal journal;
@@ -67,11 +68,16 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
             builder.Services.AddLogging();
             // The host that embeds the emulator owns the console; the emulator must not announce itself there.
             builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listener =>
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
-                if (options.UseHttps)
-                    listener.UseHttps(SelfSignedCertificate.CreateForLoopback());
-            }));
+                // A query continuation comes back as a header and carries DISTINCT's values so far: allow more than 32 KB.
+                kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
+                kestrel.Listen(IPAddress.Loopback, options.Port, listener =>
+                {
+                    if (options.UseHttps)
+                        listener.UseHttps(SelfSignedCertificate.CreateForLoopback());
+                });
+            });
             var application = builder.Build();
             application.Run(handler.HandleAsync);
             await application.StartAsync(cancellationToken);

@@ -63,19 +63,20 @@ internal sealed record FaultTarget(FaultOperation Operation, string? Container, 
         }
     }
 
-    // A create carries its id only in the body; the body is buffered so the operation can still read it.
+    // A create carries its id only in the body; the body is buffered so the operation can still read it. A body that
+    // cannot be read or parsed names no item; the operation itself then refuses it as it would without faults.
     private static async Task<string?> BodyIdAsync(GatewayRequest request)
     {
         var http = request.Context.Request;
         http.EnableBuffering();
-        using var reader = new StreamReader(http.Body, leaveOpen: true);
-        var text = await reader.ReadToEndAsync(request.Aborted);
-        http.Body.Position = 0;
         try
         {
+            using var reader = new StreamReader(http.Body, leaveOpen: true);
+            var text = await reader.ReadToEndAsync(request.Aborted);
+            http.Body.Position = 0;
             return (Json.Parse(text) as JObject)?.Value<string>("id");
         }
-        catch (Newtonsoft.Json.JsonException)
+        catch (Exception unreadable) when (unreadable is Newtonsoft.Json.JsonException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             return null;
         }

@@ -35,7 +35,7 @@ internal sealed class ControlEndpoints(string accountKey, FaultInjector faults, 
         }
         catch (GatewayException refused)
         {
-            return GatewayResponse.Error(refused.StatusCode, refused.Message, RequestCharges.Refused);
+            return GatewayResponse.Refusal(refused);
         }
     }
 

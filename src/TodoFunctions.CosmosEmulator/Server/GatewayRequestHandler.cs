@@ -47,9 +47,10 @@ internal sealed class GatewayRequestHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = new GatewayRequest(context);
+        // Faults strike only requests the service would have accepted: a bad signature or date is refused first.
         var response = ControlEndpoints.Addresses(request)
             ? await controls.RespondAsync(request)
-            : await faults.RespondAsync(request, () => RespondAsync(request));
+            : Refusal(request) ?? await faults.RespondAsync(request, () => RespondAsync(request));
         if (response is null)
             return;
         await WriteAsync(context, response);
@@ -58,16 +59,29 @@ internal sealed class GatewayRequestHandler
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private async Task<GatewayResponse> RespondAsync(GatewayRequest request)
+    /// <summary>The answer to a request refused before anything else (a bad signature or date); null when it may go on.</summary>
+    private GatewayResponse? Refusal(GatewayRequest request)
     {
         try
         {
             authorization.Verify(request);
+            return null;
+        }
+        catch (GatewayException refused)
+        {
+            return GatewayResponse.Refusal(refused);
+        }
+    }
+
+    private async Task<GatewayResponse> RespondAsync(GatewayRequest request)
+    {
+        try
+        {
             return await RouteAsync(request);
         }
         catch (GatewayException refused)
         {
-            return GatewayResponse.Error(refused.StatusCode, refused.Message, RequestCharges.Refused, refused.SubStatusCode);
+            return GatewayResponse.Refusal(refused);
         }
         catch (CosmosSqlException unsupported)
         {

@@ -29,6 +29,10 @@ internal sealed class GatewayResponse(HttpStatusCode statusCode, double requestC
             Json = new JObject { ["code"] = statusCode.ToString(), ["message"] = message },
         }.With(CosmosHeaders.SubStatus, subStatusCode == 0 ? null : subStatusCode.ToString());
 
+    /// <summary>The error answer to a refused request.</summary>
+    public static GatewayResponse Refusal(GatewayException refused) =>
+        Error(refused.StatusCode, refused.Message, Cost.RequestCharges.Refused, refused.SubStatusCode);
+
     /// <summary>A page of a feed (<c>Documents</c>, <c>Databases</c>…) in the envelope the SDK reads. The items are
     /// copied: stored documents are shared between requests and must never be attached to a response's JSON tree.</summary>
     public static GatewayResponse Feed(string rid, string collectionName, IReadOnlyCollection<JToken> items, double requestCharge) =>

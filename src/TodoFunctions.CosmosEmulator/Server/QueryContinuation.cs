@@ -13,11 +13,14 @@ internal static class QueryContinuation
 {
     private const string Version = "emulator-position-1";
 
-    public static string Write(QueryCursor cursor)
+    /// <summary>The token of the next page; <paramref name="wholeContainer"/> marks a query evaluated over the whole
+    /// container (see <see cref="QueryRangePlan"/>), so a range that inherits the token after a split knows.</summary>
+    public static string Write(QueryCursor cursor, bool wholeContainer = false)
     {
         var json = new JObject
         {
             ["v"] = Version,
+            ["whole"] = wholeContainer,
             ["page"] = cursor.Page,
             ["skipped"] = cursor.Skipped,
             ["taken"] = cursor.Taken,
@@ -53,6 +56,20 @@ internal static class QueryContinuation
         catch (Exception garbled) when (garbled is FormatException or JsonException or InvalidCastException or ArgumentException)
         {
             throw NotIssuedHere(token);
+        }
+    }
+
+    /// <summary>Whether the token continues a query evaluated over the whole container; a garbled token is not (and
+    /// <see cref="Read"/> refuses it).</summary>
+    public static bool IsWholeContainer(string? token)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(token) && JObject.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token))).Value<bool?>("whole") == true;
+        }
+        catch (Exception garbled) when (garbled is FormatException or JsonException or InvalidCastException or ArgumentException)
+        {
+            return false;
         }
     }
 

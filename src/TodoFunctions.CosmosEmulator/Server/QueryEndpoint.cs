@@ -16,33 +16,37 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
     {
         var body = await request.ReadObjectAsync();
         var query = CosmosSqlQuery.Parse(QueryText(body));
-        if (!request.Flag(CosmosHeaders.IsQueryPlanRequest))
-            return Evaluate(request, body, container.Rid, "Documents", QueryRangePlan.DocumentsInScope(request, container, query, snapshotLsn),
-                container.Resource["indexingPolicy"]);
-        return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = QueryRangePlan.For(query) };
+        if (request.Flag(CosmosHeaders.IsQueryPlanRequest))
+            return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = QueryRangePlan.For(query) };
+        var scope = QueryRangePlan.ScopeOf(request, container, query, snapshotLsn);
+        return Evaluate(request, body, query, container.Rid, "Documents", scope.Documents, container.Resource["indexingPolicy"], scope.WholeContainer);
     }
 
     /// <summary>Runs a query; ORDER BY on several keys is checked against the indexing policy, when the resources have one.</summary>
-    public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source, JToken? indexingPolicy = null)
+    public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source) =>
+        Evaluate(request, body, CosmosSqlQuery.Parse(QueryText(body)), rid, collectionName, source, indexingPolicy: null, wholeContainer: false);
+
+    private GatewayResponse Evaluate(
+        GatewayRequest request, JObject body, CosmosSqlQuery query, string rid, string collectionName, IReadOnlyList<JToken> source,
+        JToken? indexingPolicy, bool wholeContainer)
     {
-        var queryText = QueryText(body);
-        var query = CosmosSqlQuery.Parse(queryText);
         if (indexingPolicy is not null) OrderByIndexRule.Check(query.SortPaths, indexingPolicy);
-        return Respond(request, rid, collectionName, queryText, query.Rows(source.Cast<JObject>(), Parameters(body)), source.Count);
+        return Respond(request, rid, collectionName, QueryText(body), query.Rows(source.Cast<JObject>(), Parameters(body)), source.Count, wholeContainer);
     }
 
     /// <summary>A feed read without a query: every resource in scope, paged.</summary>
     public GatewayResponse Page(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> source) =>
-        Respond(request, rid, collectionName, "", OrderedRows.Feed(source), source.Count);
+        Respond(request, rid, collectionName, "", OrderedRows.Feed(source), source.Count, wholeContainer: false);
 
-    private GatewayResponse Respond(GatewayRequest request, string rid, string collectionName, string queryText, OrderedRows rows, int inScope)
+    private GatewayResponse Respond(
+        GatewayRequest request, string rid, string collectionName, string queryText, OrderedRows rows, int inScope, bool wholeContainer)
     {
         var cursor = QueryContinuation.Read(request.Header(CosmosHeaders.Continuation));
         var limit = shortPages?.PageLimit(queryText, cursor.Page, request.MaxItemCount) ?? request.MaxItemCount;
         var (page, next) = cursor.NextPage(rows, limit);
         var scanned = cursor.Page == 0 ? inScope : 0;
         return GatewayResponse.Feed(rid, collectionName, page, RequestCharges.QueryPage(scanned, page))
-            .With(CosmosHeaders.Continuation, next is null ? null : QueryContinuation.Write(next));
+            .With(CosmosHeaders.Continuation, next is null ? null : QueryContinuation.Write(next, wholeContainer));
     }
 
     private static string QueryText(JObject body) =>

@@ -9,7 +9,9 @@ namespace TodoFunctions.CosmosEmulator.Server;
 /// (filter and projection only) fans out: the plan covers the whole key space, the SDK sends it to every range,
 /// and each range answers for its own items. A query that needs all items at once (ORDER BY, TOP, OFFSET/LIMIT,
 /// DISTINCT, aggregates) gets a plan whose query range lies inside the first range only, so the SDK sends it to
-/// one range and passes the results through; the emulator evaluates it over the whole container there.
+/// one range and passes the results through; the emulator evaluates it over the whole container there. Such a query
+/// scoped by the caller to a feed range that starts the key space cannot be told apart from it: it also sees the
+/// whole container (a documented limit; real per-range query plans would lift it).
 /// </summary>
 internal static class QueryRangePlan
 {
@@ -20,12 +22,21 @@ internal static class QueryRangePlan
 
     public static JObject For(CosmosSqlQuery query) => query.CanRunPerRange ? WholeKeySpace : FirstRangeOnly;
 
-    /// <summary>The items the query runs over: the addressed range's (410 if it is gone), or all for a whole-container
-    /// query; at the snapshot <paramref name="snapshotLsn"/> for a reader behind a lagging replica.</summary>
-    public static IReadOnlyList<JObject> DocumentsInScope(GatewayRequest request, ContainerStore container, CosmosSqlQuery query, long? snapshotLsn)
+    /// <summary>
+    /// The items a query runs over (at the snapshot <paramref name="snapshotLsn"/> for a reader behind a lagging
+    /// replica): a per-range query, or any query addressed to a range that does not start the key space, sees the
+    /// addressed range's items (410 if it is gone); a whole-container query sees every item when addressed to the
+    /// range that starts the key space. After a split the SDK hands a whole-container query's continuation to every
+    /// child: only the child that starts the key space continues it, the others answer an empty last page.
+    /// </summary>
+    public static (IReadOnlyList<JObject> Documents, bool WholeContainer) ScopeOf(
+        GatewayRequest request, ContainerStore container, CosmosSqlQuery query, long? snapshotLsn)
     {
         var keyRange = RangeRouting.KeyRangeOf(request, container);
-        return container.Documents(request.PartitionKeyJson, query.CanRunPerRange ? keyRange : null, snapshotLsn);
+        var startsKeySpace = keyRange is null || keyRange.MinInclusive.Length == 0;
+        if (query.CanRunPerRange || (!startsKeySpace && !QueryContinuation.IsWholeContainer(request.Header(CosmosHeaders.Continuation))))
+            return (container.Documents(request.PartitionKeyJson, keyRange, snapshotLsn), false);
+        return startsKeySpace ? (container.Documents(request.PartitionKeyJson, null, snapshotLsn), true) : ([], true);
     }
 
     private static JObject Plan(string maxExclusive) => new()

@@ -13,11 +13,14 @@ internal sealed partial class ContainerStore
             ChangeRanges(Partitions.Even(count));
     }
 
-    /// <summary>Splits a live range in two while requests flow; returns the children.</summary>
+    /// <summary>Splits a live range in two while requests flow; returns the children. A container deleted meanwhile
+    /// has no ranges to split (and its journal must not gain an entry after its deletion).</summary>
     public IReadOnlyList<PartitionKeyRange> SplitRange(string rangeId)
     {
         lock (gate)
         {
+            if (deleted)
+                throw new KeyNotFoundException($"Container '{Id}' does not exist in database '{DatabaseId}'.");
             var split = Partitions.Split(rangeId, partitions.Keys);
             ChangeRanges(split);
             return [.. split.Ranges.Where(range => range.Parents.LastOrDefault() == rangeId)];

@@ -55,9 +55,12 @@ internal sealed class PartitionKeyPath
         throw GatewayException.BadRequest($"The partition key header '{header}' is not a JSON array with one value.");
     }
 
-    // 1 and 1.0 are one partition key value to Cosmos DB; writing every number as a double gives them one text.
+    // 1 and 1.0 are one partition key value to Cosmos DB; writing every number as a double gives them one text. A
+    // value is a string, number, boolean or null, or {} for "undefined"; Cosmos DB refuses objects and arrays.
     private static string Canonical(JArray value)
     {
+        if (value[0] is JArray or JObject { Count: > 0 })
+            throw GatewayException.BadRequest("A partition key value must be a string, a number, true, false or null.");
         if (value[0].Type is JTokenType.Integer or JTokenType.Float)
             value[0] = new JValue(value[0].Value<double>());
         return Json.Compact(value);

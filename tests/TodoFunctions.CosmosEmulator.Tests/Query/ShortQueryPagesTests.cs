@@ -66,4 +66,26 @@ public sealed class ShortQueryPagesTests : IAsyncLifetime
 
         Assert.True(ids.Count < ItemCount, $"The loop got all {ItemCount} items.");
     }
+
+    [EmbeddedEmulatorFact]
+    public async Task With_every_page_cut_and_one_item_a_page_the_query_still_reaches_its_end()
+    {
+        await using var everyPageCut = await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { ShortQueryPages = new ShortQueryPages(Seed: 8, Probability: 1) });
+        using var client = EmbeddedEmulatorTests.Client(everyPageCut);
+        var container = (await (await client.CreateDatabaseAsync("every-page-cut")).Database.CreateContainerAsync("items", "/pk")).Container;
+        for (var n = 0; n < 10; n++)
+            await container.CreateItemAsync(new JObject { ["id"] = $"i{n}", ["pk"] = "p" });
+
+        var ids = new List<string>();
+        using var iterator = container.GetItemQueryIterator<string>(Query, requestOptions: new QueryRequestOptions { MaxItemCount = 1 });
+        for (var pages = 0; iterator.HasMoreResults && pages < 100; pages++)
+            ids.AddRange(await iterator.ReadNextAsync());
+
+        Assert.False(iterator.HasMoreResults, "100 pages did not reach the end: empty pages followed each other.");
+        Assert.Equal(10, ids.Count);
+    }
+
+    [Fact]
+    public void A_share_of_cut_pages_outside_0_to_1_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShortQueryPages(Seed: 8, Probability: 1.5));
 }
