@@ -11,7 +11,6 @@ internal static class FaultResponses
 {
     private const string RetryAfterMs = "x-ms-retry-after-ms";
     private const int RequestRateTooLarge = 3200;
-    private const int PartitionKeyRangeGone = 1002;
     private const HttpStatusCode RetryWith = (HttpStatusCode)449;
 
     public static GatewayResponse For(FaultRule rule) => rule.Outcome switch
@@ -25,7 +24,7 @@ internal static class FaultResponses
         FaultOutcome.Timeout or FaultOutcome.TimeoutAfterApply => GatewayResponse.Error(HttpStatusCode.RequestTimeout,
             "The request timed out.", RequestCharges.Refused),
         FaultOutcome.PartitionKeyRangeGone => GatewayResponse.Error(HttpStatusCode.Gone,
-            "The partition key range is gone: it was split or merged.", RequestCharges.Refused, PartitionKeyRangeGone),
+            "The partition key range is gone: it was split or merged.", RequestCharges.Refused, RangeRouting.PartitionKeyRangeGone),
         FaultOutcome.RetryWith => GatewayResponse.Error(RetryWith,
             "Conflicting request to resource has been attempted. Retry to avoid conflicts.", RequestCharges.Refused),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Outcome, "This outcome has no error answer."),

@@ -15,7 +15,7 @@ internal static class RangeRouting
     public const string PartitionKeyRangeId = "x-ms-documentdb-partitionkeyrangeid";
     public const string StartEffectiveKey = "x-ms-start-epk";
     public const string EndEffectiveKey = "x-ms-end-epk";
-    private const int PartitionKeyRangeGone = 1002;
+    public const int PartitionKeyRangeGone = 1002;
 
     /// <summary>The part of the key space in scope; null when the request names no range (the whole container).</summary>
     public static EffectiveKeyRange? KeyRangeOf(GatewayRequest request, ContainerStore container)
