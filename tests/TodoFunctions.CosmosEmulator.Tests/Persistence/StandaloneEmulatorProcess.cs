@@ -47,8 +47,12 @@ public sealed class StandaloneEmulatorProcess : IDisposable
         var emulator = new StandaloneEmulatorProcess(process);
         process.OutputDataReceived += (_, line) => emulator.Record(line.Data);
         process.ErrorDataReceived += (_, line) => emulator.Record(line.Data);
-        process.Exited += (_, _) => emulator.connectionString.TrySetException(
-            new InvalidOperationException($"The emulator exited before it listened:\n{emulator.Output}"));
+        process.Exited += (_, _) =>
+        {
+            // Exited can come before the last lines of output: the parameterless wait lets them arrive first.
+            process.WaitForExit();
+            emulator.connectionString.TrySetException(new InvalidOperationException($"The emulator exited before it listened:\n{emulator.Output}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
