@@ -120,4 +120,19 @@ public sealed class UniqueKeyConformanceTests(CosmosEndpoint endpoint) : IClassF
         new() { ["id"] = id, ["pk"] = tenant, ["email"] = email, ["name"] = Name(first, last) };
 
     private static JObject Name(string first, string last) => new() { ["first"] = first, ["last"] = last };
+
+    [Fact]
+    public async Task A_container_replace_may_change_its_ttl_but_not_its_unique_keys()
+    {
+        var properties = (await users.ReadContainerAsync()).Resource;
+        properties.DefaultTimeToLive = 3600;
+        var kept = await users.ReplaceContainerAsync(properties);
+        properties.UniqueKeyPolicy.UniqueKeys.Add(new UniqueKey { Paths = { "/phone" } });
+
+        var changed = await Assert.ThrowsAsync<CosmosException>(() => users.ReplaceContainerAsync(properties));
+
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, changed.StatusCode);
+        Assert.Equal(2, (await users.ReadContainerAsync()).Resource.UniqueKeyPolicy.UniqueKeys.Count);
+    }
 }

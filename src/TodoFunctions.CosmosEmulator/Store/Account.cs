@@ -110,11 +110,15 @@ internal sealed class Account(IJournal journal, TimeProvider clock, PartitionLay
         }
     }
 
-    /// <summary>Replaces a container's settings (e.g. its <c>defaultTtl</c>); the partition key cannot change.</summary>
+    /// <summary>Replaces a container's settings (e.g. its <c>defaultTtl</c>); its partition key (path and hash
+    /// version, which place every item) and its unique keys cannot change, as in the service.</summary>
     public ContainerStore ReplaceContainer(DatabaseStore database, ContainerStore container, JObject request)
     {
-        if (PartitionKeyPath.FromContainer(request).Path != container.PartitionKey.Path)
+        if (PartitionKeyPath.FromContainer(request).Path != container.PartitionKey.Path
+            || HashVersion(request) != HashVersion(container.Resource))
             throw GatewayException.BadRequest("The partition key of a container cannot be changed.");
+        if (!UniqueKeys.Same(request, container.Resource))
+            throw GatewayException.BadRequest("The unique key policy of a container cannot be changed after it is created.");
         lock (gate)
         {
             if (!IsLive(database) || !ReferenceEquals(database.Containers.GetValueOrDefault(container.Id), container))
@@ -127,6 +131,8 @@ internal sealed class Account(IJournal journal, TimeProvider clock, PartitionLay
             return container;
         }
     }
+
+    private static int HashVersion(JObject container) => container["partitionKey"]?.Value<int?>("version") ?? 1;
 
     public void DeleteContainer(DatabaseStore database, string id)
     {

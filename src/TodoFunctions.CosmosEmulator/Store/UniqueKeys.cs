@@ -21,6 +21,10 @@ internal sealed class UniqueKeys
                 .ToArray())
             .Where(paths => paths.Length > 0)]);
 
+    /// <summary>Whether two container bodies declare the same unique keys (the service never changes them after creation).</summary>
+    public static bool Same(JObject container, JObject other) =>
+        FromContainer(container).keys.SequenceEqual(FromContainer(other).keys, KeyComparer.Instance);
+
     /// <summary>Refuses <paramref name="candidate"/> with 409 when an item of its partition other than itself has
     /// the same values on every path of some unique key.</summary>
     public void Verify(JObject candidate, string id, IEnumerable<JObject> partition)
@@ -38,5 +42,17 @@ internal sealed class UniqueKeys
         foreach (var segment in path)
             value = (value as JObject)?[segment];
         return value ?? JValue.CreateNull();
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<string[][]>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(string[][]? x, string[][]? y) =>
+            x is not null && y is not null && x.Select(Joined).SequenceEqual(y.Select(Joined));
+
+        public int GetHashCode(string[][] key) => key.Length;
+
+        private static string Joined(string[] path) => "/" + string.Join('/', path);
     }
 }
