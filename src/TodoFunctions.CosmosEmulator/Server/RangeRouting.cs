@@ -30,10 +30,8 @@ internal static class RangeRouting
     /// <summary>The live range a request names; throws 410/1002 when it names one that no longer exists.</summary>
     public static PartitionKeyRange? AddressedRange(GatewayRequest request, ContainerStore container)
     {
-        // The header may come as "<collectionRid>,<rangeId>".
-        if (request.Header(PartitionKeyRangeId) is not { Length: > 0 } header)
+        if (AddressedRangeId(request) is not { } id)
             return null;
-        var id = header[(header.LastIndexOf(',') + 1)..];
         return container.Partitions.Ranges.Find(id)
             ?? throw new GatewayException(HttpStatusCode.Gone, $"The partition key range '{id}' is gone (it was split).", PartitionKeyRangeGone);
     }
@@ -46,7 +44,11 @@ internal static class RangeRouting
         var ranges = container.Partitions.Ranges;
         var touched = request.PartitionKeyJson is { } partitionKey
             ? container.Partitions.RangeOf(partitionKey)
-            : ranges.Find(request.Header(PartitionKeyRangeId)?.Split(',')[^1] ?? "") ?? ranges.Ranges[0];
+            : ranges.Find(AddressedRangeId(request) ?? "") ?? ranges.Ranges[0];
         return $"{touched.Id}:-1#{snapshotLsn ?? container.Lsn}";
     }
+
+    // The header may come as "<collectionRid>,<rangeId>".
+    private static string? AddressedRangeId(GatewayRequest request) =>
+        request.Header(PartitionKeyRangeId) is { Length: > 0 } header ? header[(header.LastIndexOf(',') + 1)..] : null;
 }
