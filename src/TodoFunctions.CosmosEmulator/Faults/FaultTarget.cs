@@ -47,8 +47,8 @@ internal sealed record FaultTarget(FaultOperation Operation, string? Container, 
     }
 
     private static string? FeedRangeOf(GatewayRequest request) =>
-        request.Header(RangeRouting.PartitionKeyRangeId) is { Length: > 0 } range
-            ? $"{range.Split(',')[^1]}:{request.Header(RangeRouting.StartEffectiveKey)}-{request.Header(RangeRouting.EndEffectiveKey)}"
+        RangeRouting.AddressedRangeId(request) is { } range
+            ? $"{range}:{request.Header(RangeRouting.StartEffectiveKey)}-{request.Header(RangeRouting.EndEffectiveKey)}"
             : null;
 
     private static string? PartitionKeyOf(GatewayRequest request)

@@ -49,6 +49,6 @@ internal static class RangeRouting
     }
 
     // The header may come as "<collectionRid>,<rangeId>".
-    private static string? AddressedRangeId(GatewayRequest request) =>
+    public static string? AddressedRangeId(GatewayRequest request) =>
         request.Header(PartitionKeyRangeId) is { Length: > 0 } header ? header[(header.LastIndexOf(',') + 1)..] : null;
 }
