@@ -32,6 +32,33 @@ public sealed class ProblemResponseTests(LocalHostFixture fixture)
         Assert.Equal(stored, await fixture.CountStoredEventDocumentsAsync());
     }
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'t', (byte)'i', (byte)'t', (byte)'l', (byte)'e', (byte)'"', (byte)':', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xFF, 0xFE, (byte)'"', (byte)':', (byte)'1', (byte)'}' })]
+    public async Task Post_with_bytes_that_are_not_utf8_answers_400_and_stores_nothing(byte[] body)
+    {
+        var stored = await fixture.CountStoredEventDocumentsAsync();
+
+        using var response = await client.PostAsync("todos", new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(stored, await fixture.CountStoredEventDocumentsAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"title":"\uD800"}""")]
+    [InlineData("""{"title":"x\uDC00y"}""")]
+    [InlineData("""{"\uD800":true,"title":"x"}""")]
+    public async Task Post_with_a_lone_surrogate_in_a_title_or_a_property_name_answers_400_and_stores_nothing(string body)
+    {
+        var stored = await fixture.CountStoredEventDocumentsAsync();
+
+        using var response = await client.PostAsync("todos", Json(body));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(stored, await fixture.CountStoredEventDocumentsAsync());
+    }
+
     [Fact]
     public async Task A_title_of_1000_characters_is_accepted_and_one_more_is_refused()
     {

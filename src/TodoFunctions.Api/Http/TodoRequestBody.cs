@@ -28,9 +28,22 @@ internal static class TodoRequestBody
     private static async Task<UpdateTodo> ReadFieldsAsync(HttpRequest request, bool titleRequired, CancellationToken cancellationToken)
     {
         using var body = await ReadObjectAsync(request, cancellationToken);
+        try
+        {
+            return ReadFields(body.RootElement, titleRequired);
+        }
+        catch (InvalidOperationException untranscodable)
+        {
+            // JSON text may hold bytes that are not UTF-8, or an escaped lone surrogate ("\uD800"): neither is text.
+            throw new ProblemException(Problems.MalformedBody($"The body holds a string that is not valid Unicode text: {untranscodable.Message}"));
+        }
+    }
+
+    private static UpdateTodo ReadFields(JsonElement body, bool titleRequired)
+    {
         var fields = new UpdateTodo();
         var errors = new Dictionary<string, string[]>();
-        foreach (var property in body.RootElement.EnumerateObject())
+        foreach (var property in body.EnumerateObject())
         {
             var value = property.Value;
             switch (property.Name)
