@@ -41,4 +41,12 @@ public sealed class TodoStoreOptions
     /// rebuild waits twice this long after telling instances to write the new container, before switching to it.
     /// </summary>
     public TimeSpan ReadModelPointerCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a claimed rebuild may go without saving its progress before it counts as stalled, so that the next
+    /// rebuild request resumes it. Longer than a save interval (about a second), the wait of twice
+    /// <see cref="ReadModelPointerCacheDuration"/> before a run's first save, and the queue's visibility timeout; a
+    /// worker wrongly judged stalled loses nothing, it stops at its next save and the resumed run carries on.
+    /// </summary>
+    public TimeSpan RebuildStallTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -2,12 +2,17 @@ using Microsoft.Azure.Cosmos;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>Which read-model version and container serve reads, the one kept from before the last switch, and any rebuild.</summary>
-public sealed record ProjectionStatus(int LiveVersion, string LiveContainer, string? PreviousContainer, RebuildProgress? Rebuild);
+/// <summary>
+/// Which read-model version and container serve reads, the one kept from before the last switch, any rebuild (and
+/// whether it has stalled: saved nothing for <see cref="TodoStoreOptions.RebuildStallTimeout"/>), and the last cancelled one.
+/// </summary>
+public sealed record ProjectionStatus(
+    int LiveVersion, string LiveContainer, string? PreviousContainer, RebuildProgress? Rebuild, bool RebuildStalled = false, RebuildProgress? LastCancelled = null);
 
-/// <summary>How far a rebuild has come; saved about once a second while it runs, so a status is at most that old.</summary>
+/// <summary>How far a rebuild has come; saved, and stamped <see cref="SavedAt"/>, about once a second while it runs.</summary>
 public sealed record RebuildProgress(
-    string RequestId, int TargetVersion, string TargetContainer, string State, long EventsProcessed, string? Position, DateTimeOffset StartedAt)
+    string RequestId, int TargetVersion, string TargetContainer, string State, long EventsProcessed, string? Position, DateTimeOffset StartedAt,
+    DateTimeOffset SavedAt)
 {
     /// <summary>Claimed, waiting for the queue-triggered run.</summary>
     public const string Requested = "Requested";
@@ -17,6 +22,12 @@ public sealed record RebuildProgress(
 
     /// <summary>Replayed to the end of the log; the live projector writes the target too until the switch.</summary>
     public const string CatchingUp = "CatchingUp";
+
+    /// <summary>Cancelled by an operator (<see cref="SavedAt"/> is when); kept only as the pointer's last cancelled rebuild.</summary>
+    public const string Cancelled = "Cancelled";
+
+    /// <summary>Whether no run has saved this rebuild for <paramref name="timeout"/>: a worker crashed, hung or was given up on.</summary>
+    public bool IsSilentFor(TimeSpan timeout, DateTimeOffset now) => now - SavedAt >= timeout;
 }
 
 /// <summary>What became of a rebuild request.</summary>
@@ -25,8 +36,11 @@ public abstract record RebuildRequestOutcome
     /// <summary>The rebuild is claimed; run it with <see cref="ProjectionAdministration.RunRebuildAsync"/> and this id.</summary>
     public sealed record Accepted(string RequestId) : RebuildRequestOutcome;
 
-    /// <summary>Another rebuild holds the claim (HTTP 409).</summary>
-    public sealed record AlreadyRunning(RebuildProgress Progress) : RebuildRequestOutcome;
+    /// <summary>Another rebuild holds the claim and is alive (HTTP 409); a request after <see cref="ResumableAfter"/> resumes it if it is silent till then.</summary>
+    public sealed record AlreadyRunning(RebuildProgress Progress, DateTimeOffset ResumableAfter) : RebuildRequestOutcome;
+
+    /// <summary>The claimed rebuild had stalled or its run was given up on (<see cref="Why"/>); queue its run again with this id.</summary>
+    public sealed record Resumed(RebuildProgress Progress, string Why) : RebuildRequestOutcome;
 }
 
 /// <summary>What became of a retry of a parked todo.</summary>
@@ -45,7 +59,7 @@ public abstract record RetryParkedOutcome
 /// The operations on the projection that an operator drives through the admin endpoints: rebuild the read model
 /// from the log, and list and re-drive todos parked on an event the projector could not apply.
 /// </summary>
-public sealed class ProjectionAdministration
+public sealed partial class ProjectionAdministration
 {
     private readonly ReadModelPointers pointers;
     private readonly ReadModelRebuild rebuild;
@@ -68,19 +82,36 @@ public sealed class ProjectionAdministration
     public async Task<ProjectionStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         var (pointer, _) = await pointers.ReadAsync(cancellationToken);
-        return new ProjectionStatus(pointer.LiveVersion, pointer.LiveContainer, pointer.PreviousContainer, pointer.Rebuild);
+        return new ProjectionStatus(pointer.LiveVersion, pointer.LiveContainer, pointer.PreviousContainer, pointer.Rebuild,
+            pointer.Rebuild?.IsSilentFor(pointers.RebuildStallTimeout, clock.GetUtcNow()) ?? false, pointer.LastCancelled);
     }
 
-    /// <summary>Claims the one rebuild slot with an If-Match write of the pointer; a rebuild already claimed refuses the request.</summary>
-    public async Task<RebuildRequestOutcome> RequestRebuildAsync(CancellationToken cancellationToken)
+    /// <summary>Claims the one rebuild slot, or resumes the claimed rebuild if it has stalled.</summary>
+    public Task<RebuildRequestOutcome> RequestRebuildAsync(CancellationToken cancellationToken) => RequestRebuildAsync([], cancellationToken);
+
+    /// <summary>
+    /// Claims the one rebuild slot with an If-Match write of the pointer. A claimed rebuild that is alive refuses the
+    /// request; one that has stalled, or whose run the queue gave up on (its id is in <paramref name="runsGivenUp"/>),
+    /// is resumed instead: its claim is stamped anew, which also stops any run still holding it at its next save.
+    /// </summary>
+    public async Task<RebuildRequestOutcome> RequestRebuildAsync(IReadOnlyCollection<string> runsGivenUp, CancellationToken cancellationToken)
     {
         while (true)
         {
             var (pointer, etag) = await pointers.ReadAsync(cancellationToken);
-            if (pointer.Rebuild is { } running) return new RebuildRequestOutcome.AlreadyRunning(running);
+            var now = clock.GetUtcNow();
+            if (pointer.Rebuild is { } claimed)
+            {
+                if (WhyResume(claimed, runsGivenUp, now) is not { } why)
+                    return new RebuildRequestOutcome.AlreadyRunning(claimed, claimed.SavedAt + pointers.RebuildStallTimeout);
+                var resumed = claimed with { SavedAt = now };
+                if (await pointers.TryWriteAsync(pointer with { Rebuild = resumed }, etag, cancellationToken) is not null)
+                    return new RebuildRequestOutcome.Resumed(resumed, why);
+                continue;
+            }
             var requested = new RebuildProgress(
-                Guid.NewGuid().ToString("N"), pointer.LiveVersion + 1, pointers.OtherReadContainer(pointer.LiveContainer),
-                RebuildProgress.Requested, EventsProcessed: 0, Position: null, clock.GetUtcNow());
+                Guid.NewGuid().ToString("N"), pointer.NextRebuildVersion(), pointers.OtherReadContainer(pointer.LiveContainer),
+                RebuildProgress.Requested, EventsProcessed: 0, Position: null, StartedAt: now, SavedAt: now);
             if (await pointers.TryWriteAsync(pointer with { Rebuild = requested }, etag, cancellationToken) is not null)
                 return new RebuildRequestOutcome.Accepted(requested.RequestId);
         }

@@ -6,11 +6,18 @@ using Microsoft.Extensions.Options;
 namespace TodoFunctions.Cosmos;
 
 /// <summary>
-/// Which read container is live, the one it replaced, and the rebuild under way: one small document, changed only
-/// with If-Match. Read-model versions alternate between the two read containers of <see cref="TodoStoreLayout"/>.
+/// Which read container is live, the one it replaced (and the read-model version its documents have), the rebuild
+/// under way and the last one cancelled: one small document, changed only with If-Match. The two read containers of
+/// <see cref="TodoStoreLayout"/> take turns; a cancelled rebuild's version is never used again, so the next rebuild
+/// overwrites whatever the cancelled one left in its container.
 /// </summary>
 internal sealed record ReadModelPointer(
-    string Id, int LiveVersion, string LiveContainer, string? PreviousContainer, DateTimeOffset? SwitchedAt, RebuildProgress? Rebuild);
+    string Id, int LiveVersion, string LiveContainer, string? PreviousContainer, DateTimeOffset? SwitchedAt, RebuildProgress? Rebuild,
+    int? PreviousVersion = null, RebuildProgress? LastCancelled = null)
+{
+    /// <summary>The read-model version of the next rebuild: above the live one and above any a cancelled rebuild wrote.</summary>
+    public int NextRebuildVersion() => Math.Max(LiveVersion, LastCancelled?.TargetVersion ?? 0) + 1;
+}
 
 /// <summary>A read container and the read-model version its documents are written for.</summary>
 internal sealed record ReadTarget(Container Container, int ReadModelVersion);
@@ -34,6 +41,9 @@ internal sealed class ReadModelPointers(CosmosClient client, IOptions<TodoStoreO
 
     /// <summary>How long after a pointer change some instance may still act on the old one.</summary>
     public TimeSpan CacheDuration => settings.ReadModelPointerCacheDuration;
+
+    /// <summary>How long a claimed rebuild may save nothing before a rebuild request resumes it.</summary>
+    public TimeSpan RebuildStallTimeout => settings.RebuildStallTimeout;
 
     /// <summary>The pointer as read at most <see cref="CacheDuration"/> ago; concurrent callers share one read.</summary>
     public Task<ReadModelPointer> CurrentAsync(CancellationToken cancellationToken)
@@ -83,7 +93,10 @@ internal sealed class ReadModelPointers(CosmosClient client, IOptions<TodoStoreO
     public IReadOnlyList<ReadTarget> WriteTargets(ReadModelPointer pointer) =>
     [
         new(Container(pointer.LiveContainer), pointer.LiveVersion),
-        .. pointer.PreviousContainer is { } previous ? [new ReadTarget(Container(previous), pointer.LiveVersion - 1)] : Array.Empty<ReadTarget>(),
+        // Pointers switched before versions could be skipped by a cancel record no previous version: it was one below.
+        .. pointer.PreviousContainer is { } previous
+            ? [new ReadTarget(Container(previous), pointer.PreviousVersion ?? pointer.LiveVersion - 1)]
+            : Array.Empty<ReadTarget>(),
         .. pointer.Rebuild is { State: RebuildProgress.CatchingUp } rebuild
             ? [new ReadTarget(Container(rebuild.TargetContainer), rebuild.TargetVersion)]
             : Array.Empty<ReadTarget>(),

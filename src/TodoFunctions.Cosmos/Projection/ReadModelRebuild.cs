@@ -9,8 +9,8 @@ namespace TodoFunctions.Cosmos;
 /// <summary>
 /// Runs a requested rebuild: replays the whole events container from the beginning into the read container that is
 /// not live, catches up with what was appended meanwhile, then switches the pointer. Progress is saved in the
-/// pointer with If-Match, so a redelivered request resumes where the last save left it, and the run it replaces
-/// stops at its next save.
+/// pointer with If-Match, so a redelivered or resumed request carries on where the last save left it, and the run it
+/// replaces (or a cancelled one) stops at its next save.
 /// </summary>
 internal sealed class ReadModelRebuild(
     CosmosClient client,
@@ -111,10 +111,13 @@ internal sealed class ReadModelRebuild(
             await poisonSink.RecordAsync(poison, cancellationToken);
     }
 
+    /// <summary>Every save stamps <see cref="RebuildProgress.SavedAt"/>: the liveness a rebuild request judges a stall by.</summary>
     private async Task<string?> SaveAsync(ReadModelPointer pointer, string? etag, CancellationToken cancellationToken)
     {
-        var saved = await pointers.TryWriteAsync(pointer, etag, cancellationToken);
-        if (saved is null) logger.LogInformation("Rebuild {RequestId}: another run took over; this one stops.", pointer.Rebuild!.RequestId);
+        var stamped = pointer with { Rebuild = pointer.Rebuild! with { SavedAt = clock.GetUtcNow() } };
+        var saved = await pointers.TryWriteAsync(stamped, etag, cancellationToken);
+        if (saved is null)
+            logger.LogInformation("Rebuild {RequestId}: the pointer changed (another run took over, or the rebuild was cancelled); this one stops.", pointer.Rebuild!.RequestId);
         return saved;
     }
 
@@ -125,11 +128,12 @@ internal sealed class ReadModelRebuild(
             LiveVersion = progress.TargetVersion,
             LiveContainer = progress.TargetContainer,
             PreviousContainer = pointer.LiveContainer,
+            PreviousVersion = pointer.LiveVersion,
             SwitchedAt = clock.GetUtcNow(),
             Rebuild = null,
         };
         if (await pointers.TryWriteAsync(switched, etag, cancellationToken) is null)
-            logger.LogInformation("Rebuild {RequestId}: another run took over before the switch; it switches.", progress.RequestId);
+            logger.LogInformation("Rebuild {RequestId}: the pointer changed before the switch (another run took over, or the rebuild was cancelled); this run does not switch.", progress.RequestId);
         else
             logger.LogInformation("Rebuild {RequestId}: {Container} is live as read-model version {Version} after {Events} events.",
                 progress.RequestId, progress.TargetContainer, progress.TargetVersion, progress.EventsProcessed);
