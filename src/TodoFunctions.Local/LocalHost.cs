@@ -82,7 +82,7 @@ public sealed class LocalHost : IAsyncDisposable
             // The executors of ASP.NET Core's own IActionResult types, should a function return one of them.
             builder.Services.AddMvcCore();
             builder.Services.AddTodoApp(builder.Configuration);
-            builder.Services.AddQueueFunctions(typeof(TodoHttp).Assembly, QueueTriggerOptions.FromHostJson());
+            builder.Services.AddQueueFunctions(typeof(TodoHttp).Assembly, QueueTriggerOptions.FromHostJson(builder.Configuration));
             options.ConfigureServices?.Invoke(builder.Services);
 
             var functionKey = FunctionKey.FromConfiguration(builder.Configuration);

@@ -20,12 +20,16 @@ public sealed class QueueTriggerOptions
     /// <summary>How long a message whose function failed stays invisible before its next delivery.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Reads the settings from the <c>host.json</c> next to the program.</summary>
-    public static QueueTriggerOptions FromHostJson()
+    /// <summary>
+    /// Reads the settings from the <c>host.json</c> next to the program, then from app settings that override it as they
+    /// do for the Functions host (<c>AzureFunctionsJobHost__extensions__queues__maxDequeueCount</c>, …).
+    /// </summary>
+    public static QueueTriggerOptions FromHostJson(IConfiguration appSettings)
     {
         var hostJson = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "host.json"), optional: true).Build();
         var options = new QueueTriggerOptions();
         hostJson.GetSection("extensions:queues").Bind(options);
+        appSettings.GetSection("AzureFunctionsJobHost:extensions:queues").Bind(options);
         return options;
     }
 }

@@ -70,7 +70,7 @@ internal static class ProjectionOperationsBenchmark
         Console.WriteLine("                                      events  to Replaying  replay  events/s  catch-up+switch  request->switch  events/s");
         ReportRebuild("quiet log", quiet);
         ReportRebuild($"{commandsDuringRebuild} commands flowing meanwhile", underLoad);
-        var listener = QueueTriggerOptions.FromHostJson();
+        var listener = QueueTriggerOptions.FromHostJson(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>());
         Console.WriteLine("  events: replayed when the status turns from Replaying to CatchingUp (the whole log then); replay: that phase alone.");
         Console.WriteLine("  request->switch includes fixed waits, so its events/s understates the replay. Before Replaying: the queue listener's pickup");
         Console.WriteLine($"  (it polls at most every {listener.MaxPollingInterval.TotalSeconds:0} s while idle) and, within two cache windows of the previous switch, the wait until no instance");

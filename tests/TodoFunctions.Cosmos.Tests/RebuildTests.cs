@@ -135,7 +135,7 @@ public sealed class RebuildTests(CosmosEndpoint endpoint, ITestOutputHelper outp
     }
 
     /// <summary>Creates todos and updates each a number of times (one event per update), then waits until the read model shows them.</summary>
-    private static async Task<List<Guid>> SeedAsync(TodoStoreHarness store, int todos, int updatesPerTodo)
+    internal static async Task<List<Guid>> SeedAsync(TodoStoreHarness store, int todos, int updatesPerTodo)
     {
         var ids = new ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, todos), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
@@ -224,14 +224,14 @@ public sealed class RebuildTests(CosmosEndpoint endpoint, ITestOutputHelper outp
     }
 
     /// <summary>Overwrites a read document with a wrong title at its own version, as a projection bug would have left it.</summary>
-    private static async Task CorruptAsync(Container readContainer, Guid id)
+    internal static async Task CorruptAsync(Container readContainer, Guid id)
     {
         var partition = new PartitionKey(id.ToString());
         var document = (await readContainer.ReadItemAsync<TodoViewDocument>(id.ToString(), partition)).Resource;
         await readContainer.ReplaceItemAsync(document with { Title = "corrupted" }, document.Id, partition);
     }
 
-    private static async Task WaitUntilProjectedAsync(TodoStoreHarness store, IEnumerable<Guid> ids)
+    internal static async Task WaitUntilProjectedAsync(TodoStoreHarness store, IEnumerable<Guid> ids)
     {
         foreach (var id in ids)
         {

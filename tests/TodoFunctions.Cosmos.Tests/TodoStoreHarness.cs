@@ -49,7 +49,8 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     /// do not pay for refreshing it; rebuild tests make the window short.
     /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
-        CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null)
+        CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -61,7 +62,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
             ["TodoStore:ReadYourWritesTimeout"] = (readYourWritesTimeout ?? TimeSpan.FromSeconds(10)).ToString(),
             ["TodoStore:ChangeFeedPollInterval"] = "00:00:00.050",
             ["TodoStore:ReadModelPointerCacheDuration"] = (pointerCacheDuration ?? TimeSpan.FromMinutes(1)).ToString(),
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();

@@ -44,14 +44,28 @@ internal static class Problems
     public static HttpAnswer FunctionKeyRequired() =>
         Problem(StatusCodes.Status401Unauthorized, "This endpoint needs the function key, in the x-functions-key header or the code query parameter.");
 
-    public static HttpAnswer RebuildAlreadyRunning(RebuildProgress running)
+    public static HttpAnswer RebuildAlreadyRunning(RebuildProgress running, DateTimeOffset resumableAfter)
     {
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status409Conflict,
-            Detail = $"Rebuild {running.RequestId} is already {running.State}; one rebuild runs at a time. Its progress is under rebuild.",
+            Detail = $"Rebuild {running.RequestId} is already {running.State}, last saved at {running.SavedAt:O}; one rebuild runs at a time. " +
+                $"Its progress is under rebuild. If it saves nothing more until {resumableAfter:O}, this request resumes it then; " +
+                $"to stop it instead, POST /{TodoRoutes.ProjectionRebuildCancel}.",
         };
         problem.Extensions["rebuild"] = running;
+        problem.Extensions["resumableAfter"] = resumableAfter;
+        return Answer(problem);
+    }
+
+    public static HttpAnswer NoRebuildToCancel(RebuildProgress? lastCancelled)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Detail = "No rebuild is claimed, so there is nothing to cancel: none was requested, it has switched, or it was cancelled already.",
+        };
+        problem.Extensions["lastCancelled"] = lastCancelled;
         return Answer(problem);
     }
 

@@ -16,6 +16,7 @@ public static class TodoRoutes
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
+    public const string ProjectionRebuildCancel = Prefix + "/admin/projections/todos/rebuild/cancel";
     public const string ParkedTodos = Prefix + "/admin/projections/todos/parked";
     public const string ParkedTodoRetry = Prefix + "/admin/projections/todos/parked/{id}/retry";
 

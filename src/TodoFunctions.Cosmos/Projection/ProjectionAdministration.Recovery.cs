@@ -27,10 +27,9 @@ public sealed partial class ProjectionAdministration
         {
             var (pointer, etag) = await pointers.ReadAsync(cancellationToken);
             if (pointer.Rebuild is not { } claimed) return new RebuildCancelOutcome.NothingToCancel(pointer.LastCancelled);
-            var now = clock.GetUtcNow();
-            var cancelled = claimed with { State = RebuildProgress.Cancelled, SavedAt = now };
+            var cancelled = claimed with { State = RebuildProgress.Cancelled, SavedAt = clock.GetUtcNow() };
             if (await pointers.TryWriteAsync(pointer with { Rebuild = null, LastCancelled = cancelled }, etag, cancellationToken) is not null)
-                return new RebuildCancelOutcome.Cancelled(cancelled, now + pointers.CacheDuration);
+                return new RebuildCancelOutcome.Cancelled(cancelled, clock.GetUtcNow() + pointers.CacheDuration);
         }
     }
 

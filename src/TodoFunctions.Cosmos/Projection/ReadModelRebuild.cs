@@ -63,7 +63,6 @@ internal sealed class ReadModelRebuild(
                     var replayed = page.Where(document => document.IsEvent).ToList();
                     await ReplayAsync(replayed, target, live, cancellationToken);
                     progress = progress with { EventsProcessed = progress.EventsProcessed + replayed.Count, Position = page.ContinuationToken };
-                    if (Stopwatch.GetElapsedTime(savedAt) >= ProgressInterval) break;
                 }
                 else if (progress.State == RebuildProgress.Replaying)
                 {
@@ -81,6 +80,8 @@ internal sealed class ReadModelRebuild(
                 {
                     await Task.Delay(options.Value.ChangeFeedPollInterval, cancellationToken);
                 }
+                // Saving while catching up too keeps SavedAt fresh, and a cancelled run finds out within a second.
+                if (Stopwatch.GetElapsedTime(savedAt) >= ProgressInterval) break;
             }
         }
     }
