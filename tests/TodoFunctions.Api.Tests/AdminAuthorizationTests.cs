@@ -13,6 +13,7 @@ public sealed class AdminAuthorizationTests(LocalHostFixture fixture)
         { "GET", "admin/projections/todos/parked" },
         { "POST", $"admin/projections/todos/parked/{Guid.NewGuid()}/retry" },
         { "POST", "admin/projections/todos/rebuild" },
+        { "POST", "admin/projections/todos/rebuild/cancel" },
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos;
+using TodoFunctions.CosmosEmulator;
 using TodoFunctions.Local;
 using TodoFunctions.Testing;
 
@@ -23,6 +24,9 @@ public class LocalHostFixture : IAsyncLifetime
     public LocalHostFixture() => databaseName = cosmos.UniqueName("api-tests");
 
     public LocalHost Host { get; private set; } = null!;
+
+    /// <summary>The embedded emulator, for a test that installs a fault plan; <c>null</c> when the suite runs on another endpoint.</summary>
+    public CosmosEmulatorServer? Emulator => cosmos.Emulator;
 
     public StorageEndpoint Storage { get; } = new();
 

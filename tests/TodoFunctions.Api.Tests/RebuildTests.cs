@@ -38,6 +38,7 @@ public sealed class RebuildTests(LocalHostFixture fixture, ITestOutputHelper out
         Assert.EndsWith("/api/admin/projections/todos", accepted.Headers.Location?.ToString());
         var refused = await second.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(requestId, refused.GetProperty("rebuild").GetProperty("requestId").GetString());
+        Assert.Contains("/api/admin/projections/todos/rebuild/cancel", refused.GetProperty("detail").GetString());
 
         var statuses = new ConcurrentQueue<JsonElement>();
         var partialLists = new ConcurrentQueue<string>();
