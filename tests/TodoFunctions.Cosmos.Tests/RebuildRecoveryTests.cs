@@ -89,9 +89,7 @@ public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint) : IClassFixtur
         await using var runner = await StartRunnerAsync(app);
         var ids = await RebuildTests.SeedAsync(app, todos: 10, updatesPerTodo: 2);
 
-        var (run, cancelled) = await CancelWhileCatchingUpAsync(app, runner);
-        // Liveness only: the run would otherwise poll until its switch, two of its minute-long cache windows away.
-        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var cancelled = await CancelWhileCatchingUpAsync(app, runner);
         var status = await app.Admin.GetStatusAsync(default);
         await Task.Delay(cancelled.TargetWritesStopBy - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
         var created = await app.CreateAsync("after the cancel", waitForReadModel: true);
@@ -110,8 +108,7 @@ public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint) : IClassFixtur
         await using var app = await StartAsync(withProjector: true);
         await using var runner = await StartRunnerAsync(app);
         var ids = await RebuildTests.SeedAsync(app, todos: 10, updatesPerTodo: 2);
-        var (run, cancelled) = await CancelWhileCatchingUpAsync(app, runner);
-        await run;
+        var cancelled = await CancelWhileCatchingUpAsync(app, runner);
         // As a projector bug in the build whose rebuild was cancelled would have left it.
         await RebuildTests.CorruptAsync(app.AlternateReadContainer, ids[0]);
 
@@ -158,15 +155,18 @@ public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint) : IClassFixtur
 
     /// <summary>
     /// Runs a rebuild on <paramref name="runner"/> until it is catching up and the live projector writes its container
-    /// too (seen by a todo created then), then cancels it. Returns the run, and what the cancel answered.
+    /// too (seen by a todo created then), then cancels it and waits for the run to stop. Returns what the cancel answered.
     /// </summary>
-    private static async Task<(Task Run, RebuildCancelOutcome.Cancelled Cancelled)> CancelWhileCatchingUpAsync(TodoStoreHarness app, TodoStoreHarness runner)
+    private static async Task<RebuildCancelOutcome.Cancelled> CancelWhileCatchingUpAsync(TodoStoreHarness app, TodoStoreHarness runner)
     {
         var accepted = Assert.IsType<RebuildRequestOutcome.Accepted>(await app.Admin.RequestRebuildAsync(default));
         var run = runner.Admin.RunRebuildAsync(accepted.RequestId, default);
         await TodoStoreHarness.EventuallyAsync(async () => (await app.Admin.GetStatusAsync(default)).Rebuild is { State: RebuildProgress.CatchingUp });
         await TodoStoreHarness.EventuallyAsync(async () =>
             await TodoViewDocument.ReadAsync(app.AlternateReadContainer, await app.CreateAsync("while catching up", waitForReadModel: true), default) is not null);
-        return (run, Assert.IsType<RebuildCancelOutcome.Cancelled>(await app.Admin.CancelRebuildAsync(default)));
+        var cancelled = Assert.IsType<RebuildCancelOutcome.Cancelled>(await app.Admin.CancelRebuildAsync(default));
+        // Liveness only: the run would otherwise poll until its switch, two of its minute-long cache windows away.
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        return cancelled;
     }
 }
