@@ -9,7 +9,8 @@ namespace TodoFunctions.Api.Functions;
 
 /// <summary>
 /// The operators' API, <c>/api/admin/projections/todos…</c>: the projection's state, rebuilding it from the log
-/// (resuming or cancelling a stuck rebuild), and re-driving todos parked on an event the projector could not apply. Never anonymous: a function key is required.
+/// (resuming or cancelling a stuck rebuild), and re-driving todos parked on an event the projector could not apply.
+/// Never anonymous: a function key is required.
 /// </summary>
 public sealed class ProjectionAdminFunctions(TodoHttp http, ProjectionAdministration administration, RebuildRequestQueue rebuildRequests)
 {

@@ -33,7 +33,7 @@ public sealed class RebuildRequestQueue(StorageQueues queues)
         return [.. peeked.Value.Select(message => RequestId(message.Body)).OfType<string>().Distinct()];
     }
 
-    /// <summary>Deletes the poison messages of one request, once its run is queued again or it is cancelled; leaves the others.</summary>
+    /// <summary>Deletes the poison messages of one request, once its run is queued again; leaves the others.</summary>
     public async Task RemoveGivenUpAsync(string requestId, CancellationToken cancellationToken)
     {
         var poison = await PoisonQueueAsync(cancellationToken);

@@ -57,7 +57,8 @@ public abstract record RetryParkedOutcome
 
 /// <summary>
 /// The operations on the projection that an operator drives through the admin endpoints: rebuild the read model
-/// from the log, and list and re-drive todos parked on an event the projector could not apply.
+/// from the log (and resume or cancel a stuck rebuild), and list and re-drive todos parked on an event the projector
+/// could not apply.
 /// </summary>
 public sealed partial class ProjectionAdministration
 {
