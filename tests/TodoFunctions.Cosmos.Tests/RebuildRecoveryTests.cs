@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Azure.Cosmos;
 using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
+using Xunit.Abstractions;
 
 namespace TodoFunctions.Cosmos.Tests;
 
@@ -10,7 +12,7 @@ namespace TodoFunctions.Cosmos.Tests;
 /// cancel one: its worker stops, the live projector stops writing its container, and the next rebuild overwrites
 /// what it left there.
 /// </summary>
-public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint) : IClassFixture<CosmosEndpoint>
+public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint, ITestOutputHelper output) : IClassFixture<CosmosEndpoint>
 {
     private static readonly TimeSpan PointerCache = TimeSpan.FromMilliseconds(250);
 
@@ -157,16 +159,18 @@ public sealed class RebuildRecoveryTests(CosmosEndpoint endpoint) : IClassFixtur
     /// Runs a rebuild on <paramref name="runner"/> until it is catching up and the live projector writes its container
     /// too (seen by a todo created then), then cancels it and waits for the run to stop. Returns what the cancel answered.
     /// </summary>
-    private static async Task<RebuildCancelOutcome.Cancelled> CancelWhileCatchingUpAsync(TodoStoreHarness app, TodoStoreHarness runner)
+    private async Task<RebuildCancelOutcome.Cancelled> CancelWhileCatchingUpAsync(TodoStoreHarness app, TodoStoreHarness runner)
     {
         var accepted = Assert.IsType<RebuildRequestOutcome.Accepted>(await app.Admin.RequestRebuildAsync(default));
         var run = runner.Admin.RunRebuildAsync(accepted.RequestId, default);
         await TodoStoreHarness.EventuallyAsync(async () => (await app.Admin.GetStatusAsync(default)).Rebuild is { State: RebuildProgress.CatchingUp });
         await TodoStoreHarness.EventuallyAsync(async () =>
             await TodoViewDocument.ReadAsync(app.AlternateReadContainer, await app.CreateAsync("while catching up", waitForReadModel: true), default) is not null);
+        var cancelling = Stopwatch.GetTimestamp();
         var cancelled = Assert.IsType<RebuildCancelOutcome.Cancelled>(await app.Admin.CancelRebuildAsync(default));
         // Liveness only: the run would otherwise poll until its switch, two of its minute-long cache windows away.
         await run.WaitAsync(TimeSpan.FromSeconds(30));
+        output.WriteLine($"cancelled run stopped {Stopwatch.GetElapsedTime(cancelling).TotalMilliseconds:0} ms after the cancel request");
         return cancelled;
     }
 }
