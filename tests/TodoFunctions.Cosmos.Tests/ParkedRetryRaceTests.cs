@@ -78,6 +78,26 @@ public sealed class ParkedRetryRaceTests(CosmosEndpoint endpoint) : IClassFixtur
         Assert.Equal(await store.FoldAsync(id), await store.ReadModel.GetAsync(id, default));
     }
 
+    [Fact]
+    public async Task A_retry_that_reads_the_log_behind_the_held_version_keeps_the_todo_parked_until_the_log_shows_it()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromMilliseconds(500));
+        var id = await store.CreateAsync("walk the dog");
+        // The change feed delivered v2 (poison) and v3; the event store, read as a lagging replica would, has v1 only.
+        await store.Projector.ProjectAsync(
+            [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "TodoArchived"),
+                EventDocument.ForEvent(id, 3, new TodoCompleted(), DateTimeOffset.UtcNow, "c")],
+            default);
+        await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the dog twice"), TodoStoreHarness.NoWait(), default);
+
+        await Assert.ThrowsAsync<StaleEventStoreReadException>(() => store.Admin.RetryParkedAsync(id, default));
+        Assert.Equal((long?)2, (await store.ReadModel.GetAsync(id, default))!.ParkedAtVersion);
+
+        await store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
+        Assert.Equal(new RetryParkedOutcome.Resumed(3), await store.Admin.RetryParkedAsync(id, default));
+        Assert.Equal(await store.FoldAsync(id), await store.ReadModel.GetAsync(id, default));
+    }
+
     /// <summary>A todo parked at v2 by an event type the projector does not know, whose event an operator has since repaired.</summary>
     private static async Task<Guid> ParkedAtTwoAndFixedAsync(TodoStoreHarness store, bool appendAfterThePoison)
     {
