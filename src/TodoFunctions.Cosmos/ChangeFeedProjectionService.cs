@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,13 +10,14 @@ namespace TodoFunctions.Cosmos;
 /// <summary>
 /// Runs the SDK's change feed processor on the events container, the engine behind the Functions Cosmos DB trigger,
 /// with the same lease semantics: a batch is checkpointed only after its handler returns, and delivered again if it throws.
+/// Pages are taken as raw JSON (the stream handler), so the handler reads each document on its own.
 /// </summary>
 internal sealed class ChangeFeedProjectionService(
     CosmosClient client,
     IOptions<TodoStoreOptions> options,
     TodoStoreInitializer initializer,
     IServiceScopeFactory scopes,
-    Func<IServiceProvider, IReadOnlyList<EventDocument>, CancellationToken, Task> handleBatch,
+    Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch,
     ILogger<ChangeFeedProjectionService> logger) : IHostedService
 {
     private ChangeFeedProcessor? processor;
@@ -25,7 +27,7 @@ internal sealed class ChangeFeedProjectionService(
         await initializer.EnsureCreatedIfConfiguredAsync(cancellationToken);
         var settings = options.Value;
         processor = client.GetContainer(settings.DatabaseName, settings.EventsContainer)
-            .GetChangeFeedProcessorBuilder<EventDocument>(settings.ProcessorName, HandleChangesAsync)
+            .GetChangeFeedProcessorBuilder(settings.ProcessorName, HandleChangesAsync)
             .WithInstanceName(settings.InstanceName)
             .WithLeaseContainer(client.GetContainer(settings.DatabaseName, settings.LeasesContainer))
             .WithPollInterval(settings.ChangeFeedPollInterval)
@@ -38,11 +40,12 @@ internal sealed class ChangeFeedProjectionService(
 
     public Task StopAsync(CancellationToken cancellationToken) => processor?.StopAsync() ?? Task.CompletedTask;
 
-    private async Task HandleChangesAsync(
-        ChangeFeedProcessorContext context, IReadOnlyCollection<EventDocument> changes, CancellationToken cancellationToken)
+    private async Task HandleChangesAsync(ChangeFeedProcessorContext context, Stream changes, CancellationToken cancellationToken)
     {
+        using var page = await JsonDocument.ParseAsync(changes, cancellationToken: cancellationToken);
+        IReadOnlyList<JsonElement> documents = [.. page.RootElement.GetProperty("Documents").EnumerateArray().Select(document => document.Clone())];
         await using var scope = scopes.CreateAsyncScope();
-        await handleBatch(scope.ServiceProvider, [.. changes], cancellationToken);
+        await handleBatch(scope.ServiceProvider, documents, cancellationToken);
     }
 
     private Task LogErrorAsync(string leaseToken, Exception exception)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,12 +29,15 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();
         services.TryAddSingleton<TodoCommandService>();
+        services.TryAddSingleton<TransientRetry>();
         services.TryAddSingleton<TodoViewWriter>();
         services.TryAddSingleton(provider => new TodoProjector(
             provider.GetRequiredService<ReadModelPointers>(),
             provider.GetRequiredService<TodoViewWriter>(),
             provider.GetRequiredService<IPoisonEventSink>(),
-            provider.GetRequiredService<ReadModelCatchUp>()));
+            provider.GetRequiredService<ReadModelCatchUp>(),
+            provider.GetRequiredService<TransientRetry>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReadModelRebuild>();
         services.TryAddSingleton(provider => new ProjectionAdministration(
             provider.GetRequiredService<ReadModelPointers>(),
@@ -50,11 +54,12 @@ public static class TodoCosmosServiceCollectionExtensions
     /// <summary>
     /// Runs the change feed processor on the events container as a hosted service, handing each batch to
     /// <paramref name="handleBatch"/> in a new DI scope: the stand-in for the Functions Cosmos DB trigger.
+    /// Documents arrive as raw JSON, so one that does not deserialize cannot fail the page before the handler sees it.
     /// The batch is checkpointed only after the handler returns; when it throws, the batch is delivered again.
     /// The host fails to start when no <see cref="IPoisonEventSink"/> is registered, rather than at the first poison event.
     /// </summary>
     public static IServiceCollection AddChangeFeedProjection(
-        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<EventDocument>, CancellationToken, Task> handleBatch)
+        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
     {
         services.AddHostedService(provider =>
         {

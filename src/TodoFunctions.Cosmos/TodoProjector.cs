@@ -1,11 +1,15 @@
+using System.Text.Json;
+
 namespace TodoFunctions.Cosmos;
 
 /// <summary>
-/// Projects events into the read model: shaped like a Cosmos DB trigger function (a batch of event documents in,
-/// nothing out) and the only writer of the read containers. Idempotent: each read document carries the stream
-/// version it has applied, and events at or below it change nothing, so batches may be replayed. It returns only
-/// once every event of the batch is applied or its todo durably parked; otherwise it throws, and the change feed
-/// delivers the batch again.
+/// Projects events into the read model: shaped like a Cosmos DB trigger function (a batch of change-feed documents
+/// in, nothing out) and the only writer of the read containers. Idempotent: each read document carries the stream
+/// version it has applied, and events at or below it change nothing, so batches may be replayed. Each document is
+/// read on its own, and each todo projected on its own with transient failures retried in place, so neither a
+/// malformed document nor a throttled todo holds up the others. It returns only once every document of the batch is
+/// applied, or its todo durably parked, or (with no readable todo) durably dead-lettered; otherwise it throws, and
+/// the change feed delivers the batch again.
 /// </summary>
 public sealed class TodoProjector
 {
@@ -15,34 +19,62 @@ public sealed class TodoProjector
     private readonly TodoViewWriter writer;
     private readonly IPoisonEventSink poisonSink;
     private readonly ReadModelCatchUp catchUp;
+    private readonly TransientRetry retry;
+    private readonly TimeProvider clock;
 
-    internal TodoProjector(ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp)
+    internal TodoProjector(
+        ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TransientRetry retry, TimeProvider clock)
     {
         this.pointers = pointers;
         this.writer = writer;
         this.poisonSink = poisonSink;
         this.catchUp = catchUp;
+        this.retry = retry;
+        this.clock = clock;
     }
 
-    /// <summary>Applies a change-feed batch; snapshots are skipped because the events alone define the read model.</summary>
-    public async Task ProjectAsync(IReadOnlyList<EventDocument> batch, CancellationToken cancellationToken)
+    /// <summary>Applies a change-feed batch of raw documents; snapshots are skipped because the events alone define the read model.</summary>
+    public async Task ProjectAsync(IReadOnlyList<JsonElement> changes, CancellationToken cancellationToken)
     {
-        var streams = batch.Where(document => document.IsEvent).GroupBy(document => document.TodoId).ToList();
-        if (streams.Count == 0) return;
-        var targets = pointers.WriteTargets(await pointers.CurrentAsync(cancellationToken));
+        var (todos, withoutTodo) = DeliveredChanges.Read(changes);
+        foreach (var unreadable in withoutTodo)
+            await retry.RunAsync(token => RecordAsync(() => poisonSink.RecordUnreadableAsync(
+                new UnreadableDocument(unreadable.Raw, unreadable.Error, clock.GetUtcNow()), token)), cancellationToken);
+        if (todos.Count == 0) return;
+        var targets = pointers.WriteTargets(await retry.RunAsync(pointers.CurrentAsync, cancellationToken));
         await Parallel.ForEachAsync(
-            streams,
+            todos,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
-            async (stream, token) => await ProjectStreamAsync(stream.Key, [.. stream], targets, token));
+            async (todo, token) => await retry.RunAsync(attempt => ProjectTodoAsync(todo.TodoId, todo.Delivery, targets, attempt), token));
     }
 
-    private async Task ProjectStreamAsync(Guid todoId, IReadOnlyList<EventDocument> delivered, IReadOnlyList<ReadTarget> targets, CancellationToken cancellationToken)
+    /// <summary>Applies typed event documents, as a caller that already holds them (a test, a tool) has them.</summary>
+    public Task ProjectAsync(IReadOnlyList<EventDocument> batch, CancellationToken cancellationToken) =>
+        ProjectAsync([.. batch.Select(document => JsonSerializer.SerializeToElement(document, TodoJson.Options))], cancellationToken);
+
+    private async Task ProjectTodoAsync(Guid todoId, Delivery delivered, IReadOnlyList<ReadTarget> targets, CancellationToken cancellationToken)
     {
         // Only the live container's projection records poison, so the dead-letter queue hears of an event once; the
         // other containers park the todo all the same.
-        var live = await writer.ProjectAsync(targets[0], todoId, delivered, poisonSink.RecordAsync, cancellationToken);
+        var live = await writer.ProjectAsync(targets[0], todoId, delivered, RecordPoisonAsync, cancellationToken);
         foreach (var other in targets.Skip(1))
             await writer.ProjectAsync(other, todoId, delivered, recordPoison: null, cancellationToken);
         if (live is ProjectionResult.Applied applied) catchUp.Projected(todoId, applied.Version);
+    }
+
+    private Task RecordPoisonAsync(PoisonEvent poison, CancellationToken cancellationToken) =>
+        RecordAsync(() => poisonSink.RecordAsync(poison, cancellationToken));
+
+    /// <summary>A dead-letter queue that refuses a record is down for now: its failure is retried like a database's.</summary>
+    private static async Task RecordAsync(Func<Task> record)
+    {
+        try
+        {
+            await record();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new PoisonRecordingFailedException(e);
+        }
     }
 }

@@ -37,6 +37,12 @@ public sealed class TodoStoreOptions
     public int MaxApplyAttempts { get; set; } = 3;
 
     /// <summary>
+    /// How long the projector retries one todo's transient failures (429, 503, timeouts, …) in place before it gives
+    /// up on the batch, which the change feed then delivers again.
+    /// </summary>
+    public TimeSpan ProjectionProgressTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long an instance keeps acting on the read-model pointer it last read: reads cost one request less, and a
     /// rebuild waits twice this long after telling instances to write the new container, before switching to it.
     /// </summary>

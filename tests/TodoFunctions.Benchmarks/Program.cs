@@ -23,6 +23,12 @@ await cosmos.InitializeAsync();
 await using var azurite = await AzuriteQueueService.StartAsync(new AzuriteOptions());
 try
 {
+    // `dotnet run -- stall` measures only the projection stall after a burst of 503s.
+    if (args is ["stall"])
+    {
+        await ProjectionStallBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",
@@ -149,6 +155,8 @@ try
 
     Console.WriteLine();
     await ProjectionOperationsBenchmark.RunAsync(cosmos, azurite);
+    Console.WriteLine();
+    await ProjectionStallBenchmark.RunAsync(cosmos, azurite);
 }
 finally
 {

@@ -98,9 +98,9 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
     [InlineData(HttpStatusCode.TooManyRequests)]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
     [InlineData(HttpStatusCode.RequestTimeout)]
-    public async Task A_transient_Cosmos_failure_fails_the_batch_for_redelivery_and_parks_nothing(HttpStatusCode status)
+    public async Task A_transient_Cosmos_failure_that_outlasts_the_bound_fails_the_batch_for_redelivery_and_parks_nothing(HttpStatusCode status)
     {
-        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromMilliseconds(300));
         var id = await store.CreateAsync("walk the dog");
         var batch = await store.DocumentsOfAsync(id);
 
@@ -118,14 +118,15 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task When_the_poison_record_cannot_be_stored_the_batch_fails_and_the_todo_is_not_parked_until_a_redelivery_records_it()
+    public async Task When_the_poison_record_cannot_be_stored_within_the_bound_the_batch_fails_and_the_todo_is_not_parked_until_a_redelivery_records_it()
     {
-        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromMilliseconds(300));
         var id = await store.CreateAsync("walk the dog");
         IReadOnlyList<EventDocument> batch = [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "TodoArchived")];
 
         store.Poison.Refuse = true;
-        await Assert.ThrowsAsync<IOException>(() => store.Projector.ProjectAsync(batch, default));
+        var failure = await Assert.ThrowsAsync<PoisonRecordingFailedException>(() => store.Projector.ProjectAsync(batch, default));
+        Assert.IsType<IOException>(failure.InnerException);
         Assert.Empty(await store.Admin.ListParkedAsync(default));
 
         store.Poison.Refuse = false;

@@ -4,6 +4,7 @@ namespace TodoFunctions.Cosmos.Tests;
 internal sealed class RecordingPoisonSink : IPoisonEventSink
 {
     private readonly List<PoisonEvent> recorded = [];
+    private readonly List<UnreadableDocument> unreadables = [];
 
     public bool Refuse { get; set; }
 
@@ -12,10 +13,22 @@ internal sealed class RecordingPoisonSink : IPoisonEventSink
         get { lock (recorded) return [.. recorded]; }
     }
 
+    public IReadOnlyList<UnreadableDocument> Unreadable
+    {
+        get { lock (unreadables) return [.. unreadables]; }
+    }
+
     public Task RecordAsync(PoisonEvent poison, CancellationToken cancellationToken)
     {
         if (Refuse) throw new IOException("The dead-letter queue is unavailable.");
         lock (recorded) recorded.Add(poison);
+        return Task.CompletedTask;
+    }
+
+    public Task RecordUnreadableAsync(UnreadableDocument unreadable, CancellationToken cancellationToken)
+    {
+        if (Refuse) throw new IOException("The dead-letter queue is unavailable.");
+        lock (unreadables) unreadables.Add(unreadable);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
@@ -46,11 +47,12 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts the store. The read-model pointer is cached for a minute unless told otherwise, so that measured flows
-    /// do not pay for refreshing it; rebuild tests make the window short.
+    /// do not pay for refreshing it; rebuild tests make the window short. The projector gives up on a todo that makes
+    /// no progress after a few seconds, not the default half minute, so tests of a lasting outage end soon.
     /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
         CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -62,6 +64,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
             ["TodoStore:ReadYourWritesTimeout"] = (readYourWritesTimeout ?? TimeSpan.FromSeconds(10)).ToString(),
             ["TodoStore:ChangeFeedPollInterval"] = "00:00:00.050",
             ["TodoStore:ReadModelPointerCacheDuration"] = (pointerCacheDuration ?? TimeSpan.FromMinutes(1)).ToString(),
+            ["TodoStore:ProjectionProgressTimeout"] = (projectionProgressTimeout ?? TimeSpan.FromSeconds(3)).ToString(),
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -135,6 +138,21 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
             .CreateItem(foreign)
             .ReplaceItem(snapshot.Resource.Id, snapshot.Resource with { Version = foreign.Version, Data = JsonSerializer.SerializeToElement(data) },
                 new TransactionalBatchItemRequestOptions { IfMatchEtag = snapshot.ETag })
+            .ExecuteAsync();
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    /// <summary>
+    /// Appends a raw event document, well-formed or not, the way the store appends: in one batch with the snapshot
+    /// moved on to <paramref name="version"/>, so the command service appends after it.
+    /// </summary>
+    public async Task AppendRawEventAsync(Guid todoId, long version, string json)
+    {
+        var partition = new PartitionKey(todoId.ToString());
+        var snapshot = await Events.ReadItemAsync<EventDocument>(EventDocument.SnapshotId(todoId), partition);
+        using var response = await Events.CreateTransactionalBatch(partition)
+            .CreateItemStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            .ReplaceItem(snapshot.Resource.Id, snapshot.Resource with { Version = version }, new TransactionalBatchItemRequestOptions { IfMatchEtag = snapshot.ETag })
             .ExecuteAsync();
         Assert.True(response.IsSuccessStatusCode);
     }

@@ -9,19 +9,37 @@ namespace TodoFunctions.Cosmos;
 public interface IPoisonEventSink
 {
     Task RecordAsync(PoisonEvent poison, CancellationToken cancellationToken);
+
+    /// <summary>Records a change-feed document that names no readable todo, so no todo can be parked for it.</summary>
+    Task RecordUnreadableAsync(UnreadableDocument unreadable, CancellationToken cancellationToken);
 }
 
 /// <summary>An event that failed every attempt to decode and apply it: the dead-letter record.</summary>
 public sealed record PoisonEvent(Guid TodoId, long Version, string EventType, JsonElement Event, string Error, int Attempts, DateTimeOffset ParkedAt);
+
+/// <summary>
+/// The dead-letter record of a change-feed document without a readable <c>todoId</c>: the raw document and why it
+/// could not be read. <see cref="Kind"/> tells it apart from a <see cref="PoisonEvent"/> on the same queue.
+/// </summary>
+public sealed record UnreadableDocument(JsonElement Document, string Error, DateTimeOffset RecordedAt)
+{
+    public string Kind => "unreadableDocument";
+}
 
 /// <summary>A todo whose projection waits at <see cref="ParkedAtVersion"/> until an operator fixes the cause and retries it.</summary>
 public sealed record ParkedTodo(Guid TodoId, long ParkedAtVersion, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt);
 
 /// <summary>
 /// The marker a parked todo's read document carries: the event it stopped at and why. The document keeps the last
-/// state that could be applied, so reads show that state as stale rather than nothing.
+/// state that could be applied, so reads show that state as stale rather than nothing. <see cref="HeldVersion"/> is
+/// the highest version the change feed delivered and the projector held back (checkpointed past) while parked: a
+/// retry clears the marker only once it has applied at least that far, so no held event is ever lost to a stale read
+/// or a concurrent append.
 /// </summary>
-internal sealed record ParkedMarker(long Version, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt)
+internal sealed record ParkedMarker(long Version, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt, long? HeldVersion = null)
 {
+    /// <summary>The version a retry must reach before the todo counts as projected again.</summary>
+    public long HeldThrough => Math.Max(Version, HeldVersion ?? 0);
+
     public ParkedTodo Of(Guid todoId) => new(todoId, Version, EventType, Error, Attempts, ParkedAt);
 }

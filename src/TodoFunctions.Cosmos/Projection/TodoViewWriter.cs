@@ -27,21 +27,29 @@ internal abstract record ProjectionResult
 /// or applied parks the todo: it is recorded as poison first, and only then marked in the document, so no caller
 /// ever returns past an event that is neither applied nor durably parked.
 /// </summary>
-internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions> options, TimeProvider clock)
+internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
 {
     private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
 
     /// <summary>Applies delivered events; a parked todo holds them (they stay in the log for its retry).</summary>
     public Task<ProjectionResult> ProjectAsync(
         ReadTarget target, Guid todoId, IReadOnlyList<EventDocument> delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken) =>
+        ProjectAsync(target, todoId, Delivery.Of(delivered), recordPoison, cancellationToken);
+
+    /// <summary>Applies a delivery's events, then parks the todo at its unreadable document, if it has one.</summary>
+    public Task<ProjectionResult> ProjectAsync(
+        ReadTarget target, Guid todoId, Delivery delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken) =>
         WriteAsync(target, todoId, delivered, recordPoison, cancellationToken);
 
-    /// <summary>Projects a todo from the event store past its parked marker: the retry after an operator's fix.</summary>
+    /// <summary>
+    /// Projects a todo from the event store past its parked marker: the retry after an operator's fix. It retries
+    /// transient failures, among them an event store read behind the events the projector held.
+    /// </summary>
     public Task<ProjectionResult> ResumeAsync(ReadTarget target, Guid todoId, PoisonRecorder? recordPoison, CancellationToken cancellationToken) =>
-        WriteAsync(target, todoId, delivered: null, recordPoison, cancellationToken);
+        retry.RunAsync(token => WriteAsync(target, todoId, delivered: null, recordPoison, token), cancellationToken);
 
     private async Task<ProjectionResult> WriteAsync(
-        ReadTarget target, Guid todoId, IReadOnlyList<EventDocument>? delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken)
+        ReadTarget target, Guid todoId, Delivery? delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken)
     {
         var recorded = false;
         // A write loses only to another writer of the same document (an instance taking over a lease, a rebuild, a
@@ -52,18 +60,28 @@ internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions
             if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
-            if (current?.Parked is { } held && delivered is not null) return new ProjectionResult.Parked(held);
-
             var projected = current?.ToStream(stored!.Value.ETag) ?? TodoStream.Unwritten(todoId) with { ETag = stored?.ETag };
-            var pending = await PendingAsync(projected, delivered, cancellationToken);
+            if (current?.Parked is { } held && delivered is not null)
+            {
+                // The change feed moves past the held events once this returns: the marker must say how far they go.
+                if (delivered.HighestVersion <= held.HeldThrough) return new ProjectionResult.Parked(held);
+                var holding = held with { HeldVersion = delivered.HighestVersion };
+                if (await TryWriteAsync(target.Container, TodoViewDocument.From(projected, target.ReadModelVersion, holding), projected.ETag, cancellationToken))
+                    return new ProjectionResult.Parked(holding);
+                continue;
+            }
+
+            var pending = await PendingAsync(projected, delivered?.Events, cancellationToken);
             var (folded, failure) = Fold(projected, pending);
+            if (failure is null && delivered?.Unreadable is { } unreadable) failure = Failure.Of(unreadable, folded.Version);
+            if (failure is null && current?.Parked is { } retried && folded.Version < retried.HeldThrough)
+                throw new StaleEventStoreReadException(todoId, folded.Version, retried.HeldThrough);
             if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
 
-            var parked = failure is null ? null : Park(failure, current?.Parked);
+            var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
             if (parked is not null && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
             {
-                await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType,
-                    JsonSerializer.SerializeToElement(failure!.Event, TodoJson.Options), parked.Error, parked.Attempts, parked.ParkedAt), cancellationToken);
+                await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt), cancellationToken);
                 recorded = true;
             }
             if (await TryWriteAsync(target.Container, TodoViewDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
@@ -120,16 +138,25 @@ internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions
                 error = e;
             }
         }
-        return (null, new Failure(document, error!, maxApplyAttempts));
+        return (null, new Failure(document.Version, document.Type, JsonSerializer.SerializeToElement(document, TodoJson.Options),
+            $"{error!.GetType().Name}: {error.Message}", maxApplyAttempts));
     }
 
-    /// <summary>The marker for a failure; attempts add up across retries that fail on the same event.</summary>
-    private ParkedMarker Park(Failure failure, ParkedMarker? previous) => new(
-        failure.Event.Version,
-        failure.Event.Type,
-        $"{failure.Error.GetType().Name}: {failure.Error.Message}",
-        failure.Attempts + (previous?.Version == failure.Event.Version ? previous.Attempts : 0),
-        clock.GetUtcNow());
+    /// <summary>
+    /// The marker for a failure; attempts add up across retries that fail on the same event, and the held version
+    /// stays as long as it lies beyond the failing event.
+    /// </summary>
+    private ParkedMarker Park(Failure failure, ParkedMarker? previous, long? deliveredThrough)
+    {
+        var held = Math.Max(previous?.HeldVersion ?? 0, deliveredThrough ?? 0);
+        return new ParkedMarker(
+            failure.Version,
+            failure.Type,
+            failure.Error,
+            failure.Attempts + (previous?.Version == failure.Version ? previous.Attempts : 0),
+            clock.GetUtcNow(),
+            held > failure.Version ? held : null);
+    }
 
     private static async Task<bool> TryWriteAsync(Container container, TodoViewDocument document, string? etag, CancellationToken cancellationToken)
     {
@@ -149,5 +176,11 @@ internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions
         }
     }
 
-    private sealed record Failure(EventDocument Event, Exception Error, int Attempts);
+    /// <summary>Why the todo stops at <see cref="Version"/>, with the event as the dead-letter record shows it.</summary>
+    private sealed record Failure(long Version, string Type, JsonElement Event, string Error, int Attempts)
+    {
+        /// <summary>An unreadable document parks the todo at its own version, or, when that cannot be read, at the next one.</summary>
+        public static Failure Of(UnreadableEvent unreadable, long projectedVersion) =>
+            new(unreadable.Version ?? projectedVersion + 1, unreadable.Type ?? "(unreadable)", unreadable.Raw, unreadable.Error, Attempts: 1);
+    }
 }
