@@ -1,0 +1,14 @@
+using Xunit;
+
+namespace TodoFunctions.Testing;
+
+/// <summary>A theory that needs the embedded emulator (e.g. its fault plan): skipped when the suite runs against an
+/// external endpoint.</summary>
+public sealed class EmbeddedEmulatorTheoryAttribute : TheoryAttribute
+{
+    public EmbeddedEmulatorTheoryAttribute()
+    {
+        if (CosmosEndpoint.ExternalConnectionString is not null)
+            Skip = $"Runs only on the embedded emulator; {CosmosEndpoint.ConnectionStringVariable} points elsewhere.";
+    }
+}
