@@ -26,6 +26,9 @@ public class LocalHostFixture : IAsyncLifetime
 
     public StorageEndpoint Storage { get; } = new();
 
+    /// <summary>The embedded emulator the host runs on, for its fault plan; null on an external endpoint.</summary>
+    public CosmosEmulator.CosmosEmulatorServer? Emulator => cosmos.Emulator;
+
     /// <summary>A client whose base address is the API root, <c>…/api/</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
 
