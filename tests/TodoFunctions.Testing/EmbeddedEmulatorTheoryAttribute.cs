@@ -6,9 +6,5 @@ namespace TodoFunctions.Testing;
 /// external endpoint.</summary>
 public sealed class EmbeddedEmulatorTheoryAttribute : TheoryAttribute
 {
-    public EmbeddedEmulatorTheoryAttribute()
-    {
-        if (CosmosEndpoint.ExternalConnectionString is not null)
-            Skip = $"Runs only on the embedded emulator; {CosmosEndpoint.ConnectionStringVariable} points elsewhere.";
-    }
+    public EmbeddedEmulatorTheoryAttribute() => Skip = EmbeddedEmulatorFactAttribute.SkipReason;
 }
