@@ -9,9 +9,9 @@ internal static class CosmosContainerExtensions
 {
     /// <summary>A point read (one round trip, 1 RU for a small document); <c>null</c> when the document does not exist.</summary>
     public static async Task<(T Document, string ETag)?> ReadOptionalAsync<T>(
-        this Container container, string id, PartitionKey partitionKey, CancellationToken cancellationToken)
+        this Container container, string id, PartitionKey partitionKey, CancellationToken cancellationToken, ItemRequestOptions? options = null)
     {
-        using var response = await container.ReadItemStreamAsync(id, partitionKey, cancellationToken: cancellationToken);
+        using var response = await container.ReadItemStreamAsync(id, partitionKey, options, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
         var document = await JsonSerializer.DeserializeAsync<T>(response.Content, TodoJson.Options, cancellationToken)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
 
@@ -28,17 +27,22 @@ public sealed record EventDocument(
     [JsonIgnore]
     public bool IsEvent => Kind == EventKind;
 
+    /// <summary>
+    /// The command that appended this event (all events of one batch share it), or the last command on a snapshot:
+    /// what a writer that lost its answer reads to find out whether its write happened. Absent on older documents.
+    /// </summary>
+    [JsonPropertyName("commandId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CommandId { get; init; }
+
+    /// <summary>On a snapshot, the version of the fold that produced its state; absent on events and older snapshots.</summary>
+    [JsonPropertyName("foldVersion")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FoldVersion { get; init; }
+
     public static string EventId(Guid todoId, long version) => $"{todoId}:{version}";
 
     public static string SnapshotId(Guid todoId) => $"{todoId}:{SnapshotKind}";
-
-    internal static EventDocument ForEvent(Guid todoId, long version, TodoEvent @event, DateTimeOffset timestamp, string correlationId) =>
-        new(EventId(todoId, version), todoId, EventKind, version, TodoEventCodec.TypeOf(@event), TodoEventCodec.SchemaVersion,
-            TodoEventCodec.Encode(@event), timestamp, correlationId);
-
-    internal static EventDocument ForSnapshot(TodoStream stream, DateTimeOffset timestamp, string correlationId) =>
-        new(SnapshotId(stream.TodoId), stream.TodoId, SnapshotKind, stream.Version, SnapshotType, TodoEventCodec.SchemaVersion,
-            TodoEventCodec.EncodeSnapshot(stream), timestamp, correlationId);
 }
 
 /// <summary>An event as read back from a stream: what <c>GET /api/todos/{id}/events</c> shows.</summary>

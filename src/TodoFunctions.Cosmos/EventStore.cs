@@ -1,4 +1,4 @@
-using System.Net;
+using System.Runtime.ExceptionServices;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Domain;
@@ -9,49 +9,94 @@ namespace TodoFunctions.Cosmos;
 /// The append-only log. Each todo is one logical partition holding its events and a snapshot of the folded stream,
 /// so a command loads with one point read and appends with one transactional batch whatever the stream's length.
 /// </summary>
-public sealed class EventStore(CosmosClient client, IOptions<TodoStoreOptions> options, TimeProvider clock)
+public sealed class EventStore
 {
+    /// <summary>Appends of a batch whose answers were lost and which then proved not written.</summary>
+    private const int MaxAppendAttempts = 3;
+
     private static readonly TransactionalBatchItemRequestOptions WithoutContent = new() { EnableContentResponseOnWrite = false };
 
-    private readonly Container container = client.GetContainer(options.Value.DatabaseName, options.Value.EventsContainer);
+    private readonly Container container;
+    private readonly TodoEventCodec codec;
+    private readonly TimeProvider clock;
+    private readonly AppendResolution resolution;
 
-    /// <summary>Loads a stream for a command from its snapshot: one point read.</summary>
-    public async Task<TodoStream> LoadAsync(Guid todoId, CancellationToken cancellationToken) =>
-        await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is { } snapshot
-            ? TodoEventCodec.DecodeSnapshot(snapshot.Document, snapshot.ETag)
-            : TodoStream.Unwritten(todoId);
+    internal EventStore(CosmosClient client, IOptions<TodoStoreOptions> options, TodoEventCodec codec, TimeProvider clock)
+    {
+        container = client.GetContainer(options.Value.DatabaseName, options.Value.EventsContainer);
+        this.codec = codec;
+        this.clock = clock;
+        resolution = new AppendResolution(container);
+    }
 
     /// <summary>
-    /// Appends one command's events and the new snapshot in one transactional batch, provided the stream is still
-    /// at <paramref name="stream"/>'s version. Returns the stream after the append, or <c>null</c> when another
-    /// writer appended first, in which case nothing was written.
+    /// Loads a stream for a command: one point read of its snapshot, or, when this code's fold cannot use the
+    /// snapshot (another fold wrote it), one query folding its events; either way guarded by the snapshot's ETag,
+    /// so the next append rewrites the snapshot as this fold.
+    /// </summary>
+    public async Task<TodoStream> LoadAsync(Guid todoId, CancellationToken cancellationToken)
+    {
+        if (await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is not { } snapshot)
+            return TodoStream.Unwritten(todoId);
+        return codec.DecodeSnapshot(snapshot.Document, snapshot.ETag)
+            ?? (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken))
+                .Aggregate(TodoStream.Unwritten(todoId), (stream, document) => stream.Apply(codec.Decode(document), document.Timestamp))
+                with { ETag = snapshot.ETag };
+    }
+
+    /// <summary>
+    /// Appends one command's events, stamped with its command id, and the new snapshot in one transactional batch,
+    /// provided the stream is still at <paramref name="stream"/>'s version. Returns the stream after the append, or
+    /// <c>null</c> when another writer appended first, in which case nothing of this command was written.
+    /// An answer that was lost (408, 503, timeout, dropped connection) is resolved by reading whose command the
+    /// stream holds at the next version, never guessed; when that read fails too, <see cref="WriteOutcomeUnknownException"/>.
     /// </summary>
     public async Task<TodoStream?> TryAppendAsync(
-        TodoStream stream, IReadOnlyList<TodoEvent> events, string correlationId, CancellationToken cancellationToken)
+        TodoStream stream, IReadOnlyList<TodoEvent> events, CommandContext command, CancellationToken cancellationToken)
     {
         if (events.Count == 0) throw new ArgumentException("A command that changes nothing appends nothing.", nameof(events));
 
         var timestamp = clock.GetUtcNow();
-        var batch = container.CreateTransactionalBatch(PartitionOf(stream.TodoId));
         var appended = stream;
+        var documents = new List<EventDocument>(events.Count);
         foreach (var @event in events)
         {
             appended = appended.Apply(@event, timestamp);
-            batch.CreateItem(EventDocument.ForEvent(appended.TodoId, appended.Version, @event, timestamp, correlationId), WithoutContent);
+            documents.Add(codec.EventFor(appended.TodoId, appended.Version, @event, timestamp, command));
         }
+        var snapshot = codec.SnapshotFor(appended, timestamp, command);
+        // Our append committed, but its answer (and the snapshot's new ETag) was lost: the stream keeps the ETag it was
+        // appended from, which no longer matches, so appending from it again loses the race and reloads.
+        var answerLost = appended with { ETag = stream.ETag };
 
-        // The snapshot is the guard: creating it fails if the stream exists, replacing it fails if the stream moved on.
-        // The event ids {todoId}:{version} would collide too, so no version can ever be written twice.
-        var snapshot = EventDocument.ForSnapshot(appended, timestamp, correlationId);
-        if (stream.ETag is null)
-            batch.CreateItem(snapshot, WithoutContent);
-        else
-            batch.ReplaceItem(snapshot.Id, snapshot, new TransactionalBatchItemRequestOptions { IfMatchEtag = stream.ETag, EnableContentResponseOnWrite = false });
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await AppendResolution.ExecuteAsync(BatchOf(stream, documents, snapshot), cancellationToken);
+            if (answer is BatchAnswer.Committed committed) return appended with { ETag = committed.ETag };
 
-        using var response = await batch.ExecuteAsync(cancellationToken);
-        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed) return null;
-        if (!response.IsSuccessStatusCode) throw new TransactionalBatchException(response);
-        return appended with { ETag = response[response.Count - 1].ETag };
+            var holder = await resolution.HolderAsync(stream.TodoId, stream.Version + 1, command.CommandId, answer.SessionToken, cancellationToken);
+            if (holder == VersionHolder.ThisCommand) return answerLost;
+            // A refusal by the version guard wrote nothing; neither did an unanswered append whose version another holds.
+            if (answer is BatchAnswer.Refused || holder == VersionHolder.AnotherCommand) return null;
+            // Provably not written (yet): the version guard lets a late commit of the lost attempt or the re-append
+            // through, never both, and the next answer is resolved the same way.
+            if (attempt == MaxAppendAttempts) ExceptionDispatchInfo.Throw(((BatchAnswer.Lost)answer).Failure);
+        }
+    }
+
+    /// <summary>
+    /// The batch: the command's events, then the snapshot, which is the guard: creating it fails if the stream exists,
+    /// replacing it fails if the stream moved on. The event ids {todoId}:{version} would collide too, so no version
+    /// can ever be written twice.
+    /// </summary>
+    private TransactionalBatch BatchOf(TodoStream stream, IReadOnlyList<EventDocument> documents, EventDocument snapshot)
+    {
+        var batch = container.CreateTransactionalBatch(PartitionOf(stream.TodoId));
+        foreach (var document in documents)
+            batch.CreateItem(document, WithoutContent);
+        return stream.ETag is null
+            ? batch.CreateItem(snapshot, WithoutContent)
+            : batch.ReplaceItem(snapshot.Id, snapshot, new TransactionalBatchItemRequestOptions { IfMatchEtag = stream.ETag, EnableContentResponseOnWrite = false });
     }
 
     /// <summary>A todo's events in version order, also after it was deleted; empty for an unknown todo.</summary>

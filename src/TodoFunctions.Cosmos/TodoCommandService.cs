@@ -5,7 +5,14 @@ using TodoFunctions.Domain;
 namespace TodoFunctions.Cosmos;
 
 /// <summary>Who asks and on which terms: the correlation id stored on every event, an optional If-Match, and whether to wait for the read model.</summary>
-public sealed record CommandContext(string CorrelationId, long? ExpectedVersion = null, bool WaitForReadModel = true);
+public sealed record CommandContext(string CorrelationId, long? ExpectedVersion = null, bool WaitForReadModel = true)
+{
+    /// <summary>
+    /// Stored on every event of the command's append, so a writer whose answer was lost can read whether the append
+    /// happened: the request's Idempotency-Key once the API takes one, otherwise a new one for each request.
+    /// </summary>
+    public string CommandId { get; init; } = Guid.NewGuid().ToString("N");
+}
 
 /// <summary>What became of a command; expected refusals are values, not exceptions.</summary>
 public abstract record CommandOutcome
@@ -55,7 +62,10 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 
-    /// <summary>Deletes every live todo, each with its own <see cref="TodoDeleted"/>, then waits for all of them at once.</summary>
+    /// <summary>
+    /// Deletes every live todo, each with its own <see cref="TodoDeleted"/> under a command id derived from the request's
+    /// and the todo's, then waits for all of them at once.
+    /// </summary>
     public async Task<DeleteAllOutcome> DeleteAllAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var deleted = new ConcurrentBag<(ProjectionWatch? Watch, long Version)>();
@@ -67,7 +77,8 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 var watch = WatchIfWaiting(todoId, context);
                 try
                 {
-                    var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), context with { ExpectedVersion = null }, token);
+                    var delete = context with { ExpectedVersion = null, CommandId = $"{context.CommandId}:{todoId}" };
+                    var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
                     // One deleted concurrently by someone else is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;
                     deleted.Add((watch, succeeded.Todo.Version));
@@ -99,7 +110,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
             if (context.ExpectedVersion is { } expected && expected != stream.Version) return (new CommandOutcome.VersionMismatch(stream.Version), false);
             if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), false);
 
-            if (await store.TryAppendAsync(stream, decision.Events, context.CorrelationId, cancellationToken) is { } appended)
+            if (await store.TryAppendAsync(stream, decision.Events, context, cancellationToken) is { } appended)
                 return (new CommandOutcome.Succeeded(appended.ToView(), false), true);
 
             if (attempt > options.Value.MaxConcurrencyRetries) throw new ConcurrencyRetriesExhaustedException(stream.TodoId, attempt);

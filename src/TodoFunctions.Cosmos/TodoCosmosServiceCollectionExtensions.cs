@@ -24,7 +24,13 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider =>
             TodoCosmosClientFactory.Create(configuration, provider.GetRequiredService<IOptions<CosmosClientOptions>>().Value));
-        services.TryAddSingleton<EventStore>();
+        services.TryAddSingleton(EventSchema.Current);
+        services.TryAddSingleton(provider => new TodoEventCodec(provider.GetRequiredService<EventSchema>()));
+        services.TryAddSingleton(provider => new EventStore(
+            provider.GetRequiredService<CosmosClient>(),
+            provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+            provider.GetRequiredService<TodoEventCodec>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReadModelPointers>();
         services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();

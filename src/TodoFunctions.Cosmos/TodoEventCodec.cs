@@ -3,53 +3,85 @@ using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>Turns domain events and snapshots into the <c>type</c>/<c>data</c> of stored documents and back.</summary>
-internal static class TodoEventCodec
+/// <summary>
+/// Turns domain events and snapshots into stored documents and back, under one <see cref="EventSchema"/>: events of
+/// an older schema version are upcast on read, and a snapshot another fold produced is refused, so the stream is
+/// folded from its events instead of failing.
+/// </summary>
+internal sealed class TodoEventCodec(EventSchema schema)
 {
-    /// <summary>The shape of every event's and snapshot's <c>data</c>; a change of shape gets a new number and an upcaster here.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The fold version of snapshots written before snapshots recorded it: the first one.</summary>
+    private const int FirstFoldVersion = 1;
 
-    public static string TypeOf(TodoEvent @event) => @event.GetType().Name;
-
-    public static JsonElement Encode(TodoEvent @event) => JsonSerializer.SerializeToElement(@event, @event.GetType(), TodoJson.Options);
-
-    public static TodoEvent Decode(EventDocument document)
-    {
-        RequireKnownSchema(document);
-        return document.Type switch
+    public EventDocument EventFor(Guid todoId, long version, TodoEvent @event, DateTimeOffset timestamp, CommandContext command) =>
+        new(EventDocument.EventId(todoId, version), todoId, EventDocument.EventKind, version, @event.GetType().Name, schema.EventVersion,
+            JsonSerializer.SerializeToElement(@event, @event.GetType(), TodoJson.Options), timestamp, command.CorrelationId)
         {
-            nameof(TodoCreated) => Read<TodoCreated>(document),
-            nameof(TodoTitleUpdated) => Read<TodoTitleUpdated>(document),
-            nameof(TodoCompleted) => new TodoCompleted(),
-            nameof(TodoUncompleted) => new TodoUncompleted(),
-            nameof(TodoOrderUpdated) => Read<TodoOrderUpdated>(document),
-            nameof(TodoDeleted) => new TodoDeleted(),
-            _ => throw new InvalidDataException($"Document {document.Id} holds an unknown event type '{document.Type}'."),
+            CommandId = command.CommandId,
+        };
+
+    public EventDocument SnapshotFor(TodoStream stream, DateTimeOffset timestamp, CommandContext command)
+    {
+        var state = stream.State ?? throw new InvalidOperationException("An unwritten stream has no snapshot.");
+        var data = new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt);
+        return new EventDocument(EventDocument.SnapshotId(stream.TodoId), stream.TodoId, EventDocument.SnapshotKind, stream.Version,
+            EventDocument.SnapshotType, schema.EventVersion, JsonSerializer.SerializeToElement(data, TodoJson.Options), timestamp, command.CorrelationId)
+        {
+            CommandId = command.CommandId,
+            FoldVersion = schema.FoldVersion,
         };
     }
 
-    public static JsonElement EncodeSnapshot(TodoStream stream)
+    public TodoEvent Decode(EventDocument document)
     {
-        var state = stream.State ?? throw new InvalidOperationException("An unwritten stream has no snapshot.");
-        return JsonSerializer.SerializeToElement(
-            new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt), TodoJson.Options);
+        var stored = Upcast(document);
+        return stored.Type switch
+        {
+            nameof(TodoCreated) => Read<TodoCreated>(stored.Data, document),
+            nameof(TodoTitleUpdated) => Read<TodoTitleUpdated>(stored.Data, document),
+            nameof(TodoCompleted) => new TodoCompleted(),
+            nameof(TodoUncompleted) => new TodoUncompleted(),
+            nameof(TodoOrderUpdated) => Read<TodoOrderUpdated>(stored.Data, document),
+            nameof(TodoDeleted) => new TodoDeleted(),
+            _ => throw new InvalidDataException($"Document {document.Id} holds an unknown event type '{stored.Type}'."),
+        };
     }
 
-    public static TodoStream DecodeSnapshot(EventDocument document, string etag)
+    /// <summary>
+    /// The stream a snapshot holds, or <c>null</c> when this code's fold cannot use it: another fold (older, or newer
+    /// after a rollback) produced it, or its data does not read as this fold's state.
+    /// </summary>
+    public TodoStream? DecodeSnapshot(EventDocument document, string etag)
     {
-        RequireKnownSchema(document);
-        var data = Read<SnapshotData>(document);
-        return new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted), document.Version, data.CreatedAt, etag);
+        if ((document.FoldVersion ?? FirstFoldVersion) != schema.FoldVersion) return null;
+        SnapshotData? data;
+        try
+        {
+            data = document.Data.Deserialize<SnapshotData>(TodoJson.Options);
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+        return data is { Title: not null }
+            ? new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted), document.Version, data.CreatedAt, etag)
+            : null;
     }
 
-    private static T Read<T>(EventDocument document) =>
-        document.Data.Deserialize<T>(TodoJson.Options) ?? throw new InvalidDataException($"Document {document.Id} has no data.");
-
-    private static void RequireKnownSchema(EventDocument document)
+    private StoredEventData Upcast(EventDocument document)
     {
-        if (document.SchemaVersion != SchemaVersion)
-            throw new InvalidDataException($"Document {document.Id} has schema version {document.SchemaVersion}; this code reads {SchemaVersion}.");
+        if (document.SchemaVersion > schema.EventVersion)
+            throw new InvalidDataException($"Document {document.Id} has schema version {document.SchemaVersion}; this code reads up to {schema.EventVersion}.");
+        var stored = new StoredEventData(document.Type, document.Data);
+        for (var version = document.SchemaVersion; version < schema.EventVersion; version++)
+            stored = schema.Upcasters.TryGetValue(version, out var upcast)
+                ? upcast(stored)
+                : throw new InvalidDataException($"Document {document.Id} has schema version {version}, and no upcaster lifts it to {version + 1}.");
+        return stored;
     }
+
+    private static T Read<T>(JsonElement data, EventDocument document) =>
+        data.Deserialize<T>(TodoJson.Options) ?? throw new InvalidDataException($"Document {document.Id} has no data.");
 
     private sealed record SnapshotData(string Title, bool Completed, int? Order, bool Deleted, DateTimeOffset CreatedAt);
 }

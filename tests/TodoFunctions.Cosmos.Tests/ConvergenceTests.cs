@@ -24,7 +24,7 @@ public sealed class ConvergenceTests(CosmosEndpoint endpoint) : IClassFixture<Co
         foreach (var id in ids)
         {
             var stream = await store.Store.ReadStreamAsync(id, default);
-            var folded = Todo.Fold(stream.Select(DecodeEvent))!;
+            var folded = Todo.Fold(stream.Select(store.Decode))!;
             var shown = await store.ReadModel.GetAsync(id, default);
             if (folded.IsDeleted)
                 Assert.Null(shown);
@@ -59,10 +59,6 @@ public sealed class ConvergenceTests(CosmosEndpoint endpoint) : IClassFixture<Co
         < 16 => new UpdateTodo(Order: random.Next(3) == 0 ? new Optional<int?>(null) : random.Next(10)),
         _ => new UpdateTodo($"title {random.Next(5)}", random.Next(2) == 0, random.Next(10)),
     };
-
-    private static TodoEvent DecodeEvent(RecordedEvent recorded) =>
-        TodoEventCodec.Decode(new EventDocument("", recorded.TodoId, EventDocument.EventKind, recorded.Version, recorded.Type,
-            recorded.SchemaVersion, recorded.Data, recorded.Timestamp, recorded.CorrelationId));
 
     /// <summary>Waits, within a generous bound, until the read model has applied every stream's last version.</summary>
     private static async Task WaitUntilProjectedAsync(TodoStoreHarness store, IEnumerable<TodoStream> tips)

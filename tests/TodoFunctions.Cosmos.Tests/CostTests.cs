@@ -48,7 +48,7 @@ public sealed partial class CostTests(CosmosEndpoint endpoint, ITestOutputHelper
         var longStream = await store.CreateAsync("long");
         var stream = await store.Store.LoadAsync(longStream, default);
         for (var i = 0; stream.Version < 200; i++)
-            stream = (await store.Store.TryAppendAsync(stream, [i % 2 == 0 ? new TodoCompleted() : new TodoUncompleted()], "grow", default))!;
+            stream = (await store.Store.TryAppendAsync(stream, [i % 2 == 0 ? new TodoCompleted() : new TodoUncompleted()], new CommandContext("grow"), default))!;
 
         var (onShort, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(shortStream, new UpdateTodo(Title: "renamed"), TodoStoreHarness.NoWait(), default));
         var (onLong, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(longStream, new UpdateTodo(Title: "renamed"), TodoStoreHarness.NoWait(), default));

@@ -32,7 +32,7 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         await store.Events.CreateItemAsync(new { id = EventDocument.EventId(id, 4), todoId = id.ToString(), kind = "stray" }, new PartitionKey(id.ToString()));
 
         var appended = await store.Store.TryAppendAsync(
-            loaded, [new TodoTitleUpdated("x"), new TodoCompleted(), new TodoOrderUpdated(1)], "c", default);
+            loaded, [new TodoTitleUpdated("x"), new TodoCompleted(), new TodoOrderUpdated(1)], new CommandContext("c"), default);
 
         Assert.Null(appended);
         Assert.Equal([1L], (await store.Store.ReadStreamAsync(id, default)).Select(e => e.Version));
@@ -45,9 +45,9 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
         var stale = await store.Store.LoadAsync(id, default);
-        Assert.NotNull(await store.Store.TryAppendAsync(stale, [new TodoCompleted()], "winner", default));
+        Assert.NotNull(await store.Store.TryAppendAsync(stale, [new TodoCompleted()], new CommandContext("winner"), default));
 
-        var appended = await store.Store.TryAppendAsync(stale, [new TodoTitleUpdated("loser"), new TodoOrderUpdated(9)], "loser", default);
+        var appended = await store.Store.TryAppendAsync(stale, [new TodoTitleUpdated("loser"), new TodoOrderUpdated(9)], new CommandContext("loser"), default);
 
         Assert.Null(appended);
         var stream = await store.Store.ReadStreamAsync(id, default);
@@ -56,12 +56,28 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
     }
 
     [Fact]
+    public async Task An_append_refused_by_the_guard_because_its_own_command_committed_first_reports_the_append_not_a_lost_race()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        var loaded = await store.Store.LoadAsync(id, default);
+        var command = new CommandContext("c");
+        Assert.NotNull(await store.Store.TryAppendAsync(loaded, [new TodoCompleted()], command, default));
+
+        // As when the SDK retries a batch whose first attempt committed: the guard refuses the command's own write.
+        var retried = await store.Store.TryAppendAsync(loaded, [new TodoCompleted()], command, default);
+
+        Assert.Equal((2L, true), (retried!.Version, retried.State!.Completed));
+        Assert.Equal([1L, 2], (await store.Store.ReadStreamAsync(id, default)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task Creating_a_stream_that_already_exists_writes_nothing()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("first");
 
-        var appended = await store.Store.TryAppendAsync(TodoStream.Unwritten(id), [new TodoCreated("second", false, null)], "again", default);
+        var appended = await store.Store.TryAppendAsync(TodoStream.Unwritten(id), [new TodoCreated("second", false, null)], new CommandContext("again"), default);
 
         Assert.Null(appended);
         Assert.Equal("first", (await store.Store.LoadAsync(id, default)).State!.Title);
@@ -75,7 +91,7 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         var loaded = await store.Store.LoadAsync(id, default);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(writer =>
-            store.Store.TryAppendAsync(loaded, [new TodoTitleUpdated($"writer {writer}")], $"writer {writer}", default)));
+            store.Store.TryAppendAsync(loaded, [new TodoTitleUpdated($"writer {writer}")], new CommandContext($"writer {writer}"), default)));
 
         var winner = Assert.Single(results, result => result is not null);
         var stream = await store.Store.ReadStreamAsync(id, default);
@@ -93,7 +109,7 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         await Task.WhenAll(Enumerable.Range(0, writers).Select(async writer =>
         {
             while (await store.Store.TryAppendAsync(
-                       await store.Store.LoadAsync(id, default), [new TodoTitleUpdated($"writer {writer}")], $"writer {writer}", default) is null)
+                       await store.Store.LoadAsync(id, default), [new TodoTitleUpdated($"writer {writer}")], new CommandContext($"writer {writer}"), default) is null)
             {
             }
         }));

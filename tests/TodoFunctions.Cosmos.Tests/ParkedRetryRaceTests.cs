@@ -86,7 +86,7 @@ public sealed class ParkedRetryRaceTests(CosmosEndpoint endpoint) : IClassFixtur
         // The change feed delivered v2 (poison) and v3; the event store, read as a lagging replica would, has v1 only.
         await store.Projector.ProjectAsync(
             [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "TodoArchived"),
-                EventDocument.ForEvent(id, 3, new TodoCompleted(), DateTimeOffset.UtcNow, "c")],
+                store.Codec.EventFor(id, 3, new TodoCompleted(), DateTimeOffset.UtcNow, new CommandContext("c"))],
             default);
         await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the dog twice"), TodoStoreHarness.NoWait(), default);
 
@@ -108,7 +108,7 @@ public sealed class ParkedRetryRaceTests(CosmosEndpoint endpoint) : IClassFixtur
         await store.Projector.ProjectAsync(await store.DocumentsOfAsync(id), default);
         Assert.Equal(2, Assert.Single(await store.Admin.ListParkedAsync(default)).ParkedAtVersion);
         await store.Events.ReplaceItemAsync(
-            EventDocument.ForEvent(id, 2, new TodoCompleted(), DateTimeOffset.UtcNow, "operator's fix"),
+            store.Codec.EventFor(id, 2, new TodoCompleted(), DateTimeOffset.UtcNow, new CommandContext("operator's fix")),
             EventDocument.EventId(id, 2), new PartitionKey(id.ToString()));
         return id;
     }

@@ -40,7 +40,7 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
         Assert.Contains("TodoMarkedDone", Assert.IsType<RetryParkedOutcome.StillFailing>(early).Error);
 
         await store.Events.ReplaceItemAsync(
-            EventDocument.ForEvent(poisoned, 2, new TodoCompleted(), DateTimeOffset.UtcNow, "operator's fix"),
+            store.Codec.EventFor(poisoned, 2, new TodoCompleted(), DateTimeOffset.UtcNow, new CommandContext("operator's fix")),
             EventDocument.EventId(poisoned, 2), new PartitionKey(poisoned.ToString()));
         var retried = await store.Admin.RetryParkedAsync(poisoned, default);
 

@@ -41,6 +41,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
+    public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
     public Container Events => Container(TodoStoreLayout.EventsContainer);
     public Container ReadContainer => Container(TodoStoreLayout.ReadModelContainer);
     public Container AlternateReadContainer => Container(TodoStoreLayout.AlternateReadModelContainer);
@@ -48,11 +49,12 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     /// <summary>
     /// Starts the store. The read-model pointer is cached for a minute unless told otherwise, so that measured flows
     /// do not pay for refreshing it; rebuild tests make the window short. The projector gives up on a todo that makes
-    /// no progress after a few seconds, not the default half minute, so tests of a lasting outage end soon.
+    /// no progress after a few seconds, not the default half minute, so tests of a lasting outage end soon. A
+    /// <paramref name="schema"/> other than today's runs the store as a later (or earlier) release would.
     /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
         CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null,
-        TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null)
+        TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null, EventSchema? schema = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -69,6 +71,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
+        if (schema is not null) builder.Services.AddSingleton(schema);
         builder.Services.AddTodoCosmos(configuration);
         var requests = new RequestLog();
         var faults = new BatchFaults();
@@ -112,12 +115,16 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public async Task<TodoView?> FoldAsync(Guid todoId)
     {
         var stream = await Store.ReadStreamAsync(todoId, default);
-        var folded = Todo.Fold(stream.Select(recorded => TodoEventCodec.Decode(new EventDocument(
-            "", recorded.TodoId, EventDocument.EventKind, recorded.Version, recorded.Type, recorded.SchemaVersion, recorded.Data, recorded.Timestamp, recorded.CorrelationId))));
+        var folded = Todo.Fold(stream.Select(Decode));
         return folded is { IsDeleted: false }
             ? new TodoView(todoId, folded.Title, folded.Completed, folded.Order, stream.Count, stream[0].Timestamp)
             : null;
     }
+
+    /// <summary>A recorded event decoded as this store's codec decodes it, upcasting an older schema.</summary>
+    public TodoEvent Decode(RecordedEvent recorded) =>
+        Codec.Decode(new EventDocument(
+            "", recorded.TodoId, EventDocument.EventKind, recorded.Version, recorded.Type, recorded.SchemaVersion, recorded.Data, recorded.Timestamp, recorded.CorrelationId));
 
     /// <summary>An event document as another writer (a newer version of this app, an operator) might have stored it.</summary>
     public static EventDocument ForeignEvent(Guid todoId, long version, string type, int schemaVersion = 1, string data = "{}") =>

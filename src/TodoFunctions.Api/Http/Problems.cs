@@ -95,6 +95,7 @@ internal static class Problems
         ProblemException refused => refused.Answer,
         CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout } busy =>
             Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
         ConcurrencyRetriesExhaustedException => Problem(StatusCodes.Status503ServiceUnavailable,
             "Too many concurrent writes to this todo; retry in 1 s.").WithHeader("Retry-After", "1"),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),
@@ -110,6 +111,19 @@ internal static class Problems
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
         return Problem(StatusCodes.Status503ServiceUnavailable, $"The database is busy; retry in {seconds} s.")
             .WithHeader("Retry-After", seconds.ToString());
+    }
+
+    /// <summary>A write whose answer was lost and could not be checked: the client must not take it as failed.</summary>
+    private static HttpAnswer OutcomeUnknown(string commandId)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Detail = $"The outcome of this write is unknown: the database lost its answer and could not be read back, so command {commandId} "
+                + "may or may not have been stored. Retry in 1 s.",
+        };
+        problem.Extensions["commandId"] = commandId;
+        return Answer(problem).WithHeader("Retry-After", "1");
     }
 
     private static HttpAnswer Problem(int status, string detail) => Answer(new ProblemDetails { Status = status, Detail = detail });

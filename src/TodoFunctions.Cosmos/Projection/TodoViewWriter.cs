@@ -27,7 +27,7 @@ internal abstract record ProjectionResult
 /// or applied parks the todo: it is recorded as poison first, and only then marked in the document, so no caller
 /// ever returns past an event that is neither applied nor durably parked.
 /// </summary>
-internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
+internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
 {
     private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
 
@@ -131,7 +131,7 @@ internal sealed class TodoViewWriter(EventStore store, IOptions<TodoStoreOptions
         {
             try
             {
-                return (stream.Apply(TodoEventCodec.Decode(document), document.Timestamp), null);
+                return (stream.Apply(codec.Decode(document), document.Timestamp), null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -70,8 +70,11 @@ public sealed class FaultInjector
                 request.Context.Abort();
                 return null;
             case FaultOutcome.TimeoutAfterApply or FaultOutcome.ServiceUnavailableAfterApply:
-                await respond();
-                return FaultResponses.For(failure);
+                // The service's error answer still carries the session token of the write it applied, so a client can
+                // read its own (unacknowledged) write to find out whether it happened.
+                var applied = await respond();
+                return FaultResponses.For(failure)
+                    .With(CosmosHeaders.SessionToken, applied.Headers.GetValueOrDefault(CosmosHeaders.SessionToken));
             default:
                 return FaultResponses.For(failure);
         }

@@ -51,6 +51,23 @@ public sealed class FaultOutcomeTests
     }
 
     [EmbeddedEmulatorFact]
+    public async Task A_408_or_503_after_apply_carries_the_session_token_of_the_applied_write_so_the_writer_can_read_it_back()
+    {
+        await using var bed = await FaultTestBed.StartAsync();
+        bed.Install(
+            new FaultRule { Operations = [FaultOperation.Create], PartitionKey = "p", Next = 1, Outcome = FaultOutcome.TimeoutAfterApply },
+            new FaultRule { Operations = [FaultOperation.Create], PartitionKey = "q", Next = 1, Outcome = FaultOutcome.ServiceUnavailableAfterApply });
+
+        var timedOut = await Assert.ThrowsAsync<CosmosException>(() => bed.CreateAsync("a", pk: "p"));
+        var unavailable = await Assert.ThrowsAsync<CosmosException>(() => bed.CreateAsync("b", pk: "q"));
+
+        Assert.False(string.IsNullOrEmpty(timedOut.Headers.Session));
+        Assert.False(string.IsNullOrEmpty(unavailable.Headers.Session));
+        var readBack = await bed.Todos.ReadItemAsync<JObject>("a", new PartitionKey("p"), new ItemRequestOptions { SessionToken = timedOut.Headers.Session });
+        Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task A_408_before_apply_on_a_create_surfaces_as_a_408_cosmos_exception_and_the_item_does_not_exist()
     {
         await using var bed = await FaultTestBed.StartAsync();

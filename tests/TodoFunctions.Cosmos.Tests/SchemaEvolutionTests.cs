@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using TodoFunctions.Domain;
+using TodoFunctions.Testing;
+
+namespace TodoFunctions.Cosmos.Tests;
+
+/// <summary>
+/// A release with another event schema or fold runs on documents an earlier (or later) release wrote: commands fold
+/// the events when the snapshot is not their fold's and rewrite it with their append; older events are upcast.
+/// </summary>
+public sealed class SchemaEvolutionTests(CosmosEndpoint endpoint) : IClassFixture<CosmosEndpoint>
+{
+    [Fact]
+    public async Task After_a_schema_bump_commands_on_todos_of_the_previous_release_succeed_rewrite_the_snapshot_as_the_new_fold_and_nothing_is_parked()
+    {
+        await using var today = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await today.CreateAsync("walk the dog");
+        await today.Commands.ExecuteAsync(id, new UpdateTodo(Order: 4), TodoStoreHarness.NoWait(), default);
+        await MisstateSnapshotAsync(today, id);
+        var upcasts = 0;
+        var bumped = new EventSchema(EventVersion: 2, FoldVersion: 2, new Dictionary<int, Func<StoredEventData, StoredEventData>>
+        {
+            [1] = stored =>
+            {
+                Interlocked.Increment(ref upcasts);
+                return stored;
+            },
+        });
+        await using var next = await TodoStoreHarness.StartAsync(endpoint, withProjector: true, databaseName: today.DatabaseName, schema: bumped);
+
+        var outcome = await next.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
+
+        var todo = Assert.IsType<CommandOutcome.Succeeded>(outcome).Todo;
+        Assert.Equal(("walk the dog", true, (int?)4, 3L), (todo.Title, todo.Completed, todo.Order, todo.Version));
+        var documents = await next.DocumentsOfAsync(id);
+        var snapshot = Assert.Single(documents, document => !document.IsEvent);
+        Assert.Equal((3L, (int?)2), (snapshot.Version, snapshot.FoldVersion));
+        Assert.Equal([1, 1, 2], documents.Where(document => document.IsEvent).OrderBy(document => document.Version).Select(document => document.SchemaVersion));
+        await TodoStoreHarness.EventuallyAsync(async () => await next.ReadModel.GetAsync(id, default) == todo);
+        Assert.True(upcasts > 0);
+        Assert.Empty(next.Poison.Recorded);
+        Assert.Empty(await next.Admin.ListParkedAsync(default));
+    }
+
+    [Fact]
+    public async Task After_a_rollback_a_snapshot_from_a_newer_fold_is_not_trusted_the_events_are_folded_and_the_snapshot_rewritten()
+    {
+        var newerFold = EventSchema.Current with { FoldVersion = 2 };
+        await using var newer = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, schema: newerFold);
+        var id = await newer.CreateAsync("walk the dog");
+        await MisstateSnapshotAsync(newer, id);
+        await using var rolledBack = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, databaseName: newer.DatabaseName);
+
+        var outcome = await rolledBack.Commands.ExecuteAsync(id, new UpdateTodo(Order: 1), TodoStoreHarness.NoWait(), default);
+
+        var todo = Assert.IsType<CommandOutcome.Succeeded>(outcome).Todo;
+        Assert.Equal(("walk the dog", (int?)1, 2L), (todo.Title, todo.Order, todo.Version));
+        var snapshot = Assert.Single(await rolledBack.DocumentsOfAsync(id), document => !document.IsEvent);
+        Assert.Equal((2L, (int?)1), (snapshot.Version, snapshot.FoldVersion));
+    }
+
+    [Fact]
+    public async Task A_snapshot_whose_data_does_not_read_as_this_fold_is_replaced_by_folding_the_events()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        await ChangeSnapshotAsync(store, id, snapshot => snapshot with { Data = JsonDocument.Parse("""{"title":5}""").RootElement.Clone() });
+
+        var outcome = await store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
+
+        var todo = Assert.IsType<CommandOutcome.Succeeded>(outcome).Todo;
+        Assert.Equal(("walk the dog", true, 2L), (todo.Title, todo.Completed, todo.Version));
+        Assert.Equal("walk the dog", (await store.Store.LoadAsync(id, default)).State!.Title);
+    }
+
+    /// <summary>
+    /// Gives the snapshot a title the events never had, as a fold that reads the events differently would: a command
+    /// that still shows the events' title did not take its state from the snapshot.
+    /// </summary>
+    private static Task MisstateSnapshotAsync(TodoStoreHarness store, Guid id) =>
+        ChangeSnapshotAsync(store, id, snapshot =>
+        {
+            var data = JsonSerializer.SerializeToNode(snapshot.Data)!.AsObject();
+            data["title"] = "as another fold sees it";
+            return snapshot with { Data = JsonSerializer.SerializeToElement(data) };
+        });
+
+    private static async Task ChangeSnapshotAsync(TodoStoreHarness store, Guid id, Func<EventDocument, EventDocument> change)
+    {
+        var partition = new PartitionKey(id.ToString());
+        var snapshot = (await store.Events.ReadItemAsync<EventDocument>(EventDocument.SnapshotId(id), partition)).Resource;
+        await store.Events.ReplaceItemAsync(change(snapshot), snapshot.Id, partition);
+    }
+}
