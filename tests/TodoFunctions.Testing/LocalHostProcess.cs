@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace TodoFunctions.Api.Tests;
+namespace TodoFunctions.Testing;
 
 /// <summary>
-/// The local host as its own process (<c>TodoFunctions.Local.dll</c>, built next to the tests), so a test can kill it
-/// with SIGKILL the way a machine dies: no shutdown, no drain, nothing flushed.
+/// The local host as its own process (<c>TodoFunctions.Local.dll</c>, built next to a test program that references
+/// <c>TodoFunctions.Local</c>), so a test can kill it with SIGKILL the way a machine dies: no shutdown, no drain,
+/// nothing flushed.
 /// </summary>
-internal sealed partial class LocalHostProcess : IAsyncDisposable
+public sealed partial class LocalHostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
