@@ -48,6 +48,7 @@ try
         return 0;
     }
     violations.Print();
+    Console.WriteLine($"The hosts' logs are written to {cluster.LogDirectory} when the soak ends.");
 }
 catch (Exception failure)
 {

@@ -20,6 +20,7 @@ internal sealed class SoakCluster : IAsyncDisposable
 
     private readonly AzuriteQueueService azurite;
     private readonly LocalHostProcess?[] hosts = new LocalHostProcess?[Hosts];
+    private int processesEnded;
 
     private SoakCluster(CosmosEmulatorServer emulator, AzuriteQueueService azurite)
     {
@@ -28,6 +29,9 @@ internal sealed class SoakCluster : IAsyncDisposable
     }
 
     public CosmosEmulatorServer Emulator { get; }
+
+    /// <summary>Where each host process's log is written when it ends (killed, or at the end of the run).</summary>
+    public string LogDirectory { get; } = Directory.CreateTempSubdirectory("todofunctions-soak-").FullName;
 
     public static async Task<SoakCluster> StartAsync()
     {
@@ -47,8 +51,7 @@ internal sealed class SoakCluster : IAsyncDisposable
     /// <summary>SIGKILL, then the same instance again: it takes its own leases back at once.</summary>
     public async Task KillAndRestartAsync(int host)
     {
-        var killed = Interlocked.Exchange(ref hosts[host], null)!;
-        await killed.DisposeAsync();
+        await EndAsync(host, Interlocked.Exchange(ref hosts[host], null)!);
         Volatile.Write(ref hosts[host], await LocalHostProcess.StartAsync(Settings(host)));
     }
 
@@ -60,10 +63,16 @@ internal sealed class SoakCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in hosts)
-            if (host is not null) await host.DisposeAsync();
+        for (var host = 0; host < Hosts; host++)
+            if (hosts[host] is { } process) await EndAsync(host, process);
         await azurite.DisposeAsync();
         await Emulator.DisposeAsync();
+    }
+
+    private async Task EndAsync(int host, LocalHostProcess process)
+    {
+        await process.DisposeAsync();
+        await File.WriteAllLinesAsync(Path.Combine(LogDirectory, $"host-{host + 1}-process-{Interlocked.Increment(ref processesEnded)}.log"), process.Output);
     }
 
     private Dictionary<string, string?> Settings(int host) => new()
