@@ -13,6 +13,7 @@ internal sealed record AnsweredTodo(Guid Id, string Title, bool Completed, int? 
 internal sealed record Exchange(
     RequestKind Kind,
     string CorrelationId,
+    bool WaitedForReadModel,
     Guid? TodoId,
     int? Status,
     bool HasRetryAfter,
@@ -35,5 +36,5 @@ internal sealed record Exchange(
     public bool IsForbiddenServerError => Status >= 500 && !(Status == 503 && HasRetryAfter);
 
     public override string ToString() =>
-        $"{Kind} {CorrelationId} todo {TodoId?.ToString() ?? "-"}: {Status?.ToString() ?? Failure}";
+        $"{Kind} {CorrelationId} todo {TodoId?.ToString() ?? "-"}{(IsWrite && WaitedForReadModel ? " waiting for the read model" : "")}: {Status?.ToString() ?? Failure}";
 }

@@ -26,6 +26,6 @@ internal static class SoakFigures
         }
         Console.WriteLine(convergence is { } time
             ? $"Convergence after the faults stopped: {time.TotalSeconds:0.00} s"
-            : "Convergence after the faults stopped: none within the liveness bound");
+            : "Convergence after the faults stopped: none within 120 s");
     }
 }

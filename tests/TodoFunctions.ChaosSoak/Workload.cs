@@ -59,7 +59,8 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         var root = cluster.BaseAddress(host) ?? cluster.BaseAddress((host + 1) % SoakCluster.Hosts)!;
         using var request = new HttpRequestMessage(method, new Uri(root, path));
         request.Headers.Add("X-Correlation-Id", correlationId);
-        if (kind != RequestKind.Read) request.Headers.Add("X-Wait-For-Read-Model", random.Next(2) == 0 ? "true" : "false");
+        var wait = random.Next(2) == 0;
+        if (kind != RequestKind.Read) request.Headers.Add("X-Wait-For-Read-Model", wait ? "true" : "false");
         if (kind is RequestKind.Update or RequestKind.Delete && target?.ETag is { } etag && random.NextDouble() < IfMatchShare)
             request.Headers.TryAddWithoutValidation("If-Match", etag);
         if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
@@ -74,12 +75,12 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
                 if (kind == RequestKind.Create) pool.Created(answer.Id);
                 pool.Answered(answer.Id, response.Headers.ETag?.ToString());
             }
-            return new Exchange(kind, correlationId, answer?.Id ?? target?.Id, (int)response.StatusCode, response.Headers.RetryAfter is not null,
+            return new Exchange(kind, correlationId, wait, answer?.Id ?? target?.Id, (int)response.StatusCode, response.Headers.RetryAfter is not null,
                 CaughtUp(response), kind == RequestKind.Read ? null : answer, elapsed.Elapsed, null);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            return new Exchange(kind, correlationId, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name);
+            return new Exchange(kind, correlationId, wait, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name);
         }
     }
 
