@@ -1,26 +1,38 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace TodoFunctions.Api.Tests;
+namespace TodoFunctions.Testing;
 
 /// <summary>
-/// The local host as its own process (<c>TodoFunctions.Local.dll</c>, built next to the tests), so a test can kill it
-/// with SIGKILL the way a machine dies: no shutdown, no drain, nothing flushed.
+/// The local host as its own process (<c>TodoFunctions.Local.dll</c>, built next to a test program that references
+/// <c>TodoFunctions.Local</c>), so a test can kill it with SIGKILL the way a machine dies: no shutdown, no drain,
+/// nothing flushed.
 /// </summary>
-internal sealed partial class LocalHostProcess : IAsyncDisposable
+public sealed partial class LocalHostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process process;
+    private readonly List<string> output;
 
-    private LocalHostProcess(Process process, Uri baseAddress)
+    private LocalHostProcess(Process process, Uri baseAddress, List<string> output)
     {
         this.process = process;
+        this.output = output;
         BaseAddress = baseAddress;
     }
 
     /// <summary>The API root, <c>…/api/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Everything the process printed so far (its log), to show when something it did went wrong.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (output) return [.. output];
+        }
+    }
 
     public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
@@ -50,7 +62,7 @@ internal sealed partial class LocalHostProcess : IAsyncDisposable
             lock (output) log = string.Join(Environment.NewLine, output);
             throw new InvalidOperationException($"The local host process did not start:{Environment.NewLine}{log}");
         }
-        return new LocalHostProcess(process, await listening.Task);
+        return new LocalHostProcess(process, await listening.Task, output);
 
         void Observe(string? line)
         {
