@@ -48,15 +48,15 @@ internal static class AnswerChecks
         && log.Streams[answer.Id].Any(e => e.Version == answer.Version);
 
     /// <summary>
-    /// One command's events: contiguous versions of one stream (a create starting it); for a delete-all, one deletion
-    /// on each stream it touched.
+    /// One command's events: contiguous versions of one stream under one command id (a create starting it); for a
+    /// delete-all, one deletion on each stream it touched.
     /// </summary>
     private static bool IsOneCommand(RequestKind kind, List<EventDocument> events)
     {
         if (kind == RequestKind.DeleteAll)
             return events.All(e => e.Type == nameof(TodoDeleted)) && events.Select(e => e.TodoId).Distinct().Count() == events.Count;
         var ordered = events.OrderBy(e => e.Version).ToList();
-        return ordered.All(e => e.TodoId == ordered[0].TodoId)
+        return ordered.All(e => e.TodoId == ordered[0].TodoId && e.CommandId == ordered[0].CommandId)
             && ordered.Select((e, index) => e.Version - index).Distinct().Count() == 1
             && (kind != RequestKind.Create || ordered is [{ Version: 1, Type: nameof(TodoCreated) }]);
     }

@@ -11,6 +11,8 @@ namespace TodoFunctions.ChaosSoak;
 /// </summary>
 internal sealed class StoredLog
 {
+    private static readonly TodoEventCodec Codec = new(EventSchema.Current);
+
     private StoredLog(IReadOnlyList<EventDocument> events)
     {
         Streams = events.GroupBy(e => e.TodoId).ToDictionary(stream => stream.Key, stream => (IReadOnlyList<EventDocument>)[.. stream.OrderBy(e => e.Version)]);
@@ -38,7 +40,7 @@ internal sealed class StoredLog
 
     /// <summary>The todo as its stream stood at <paramref name="version"/>.</summary>
     public Todo? StateAt(Guid todoId, long version) =>
-        Streams.TryGetValue(todoId, out var stream) ? Todo.Fold(stream.TakeWhile(e => e.Version <= version).Select(TodoEventCodec.Decode)) : null;
+        Streams.TryGetValue(todoId, out var stream) ? Todo.Fold(stream.TakeWhile(e => e.Version <= version).Select(Codec.Decode)) : null;
 
     public long VersionOf(Guid todoId) => Streams[todoId][^1].Version;
 
