@@ -2,6 +2,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos;
+using TodoFunctions.CosmosEmulator;
 using TodoFunctions.Local;
 using TodoFunctions.Testing;
 
@@ -25,6 +26,9 @@ public class LocalHostFixture : IAsyncLifetime
     public LocalHost Host { get; private set; } = null!;
 
     public StorageEndpoint Storage { get; } = new();
+
+    /// <summary>The embedded emulator under the host, for a test to install faults; null on an external endpoint.</summary>
+    public CosmosEmulatorServer? Emulator => cosmos.Emulator;
 
     /// <summary>A client whose base address is the API root, <c>…/api/</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
