@@ -26,6 +26,8 @@ internal static class Problems
 
     public static HttpAnswer TodoNotFound() => Problem(StatusCodes.Status404NotFound, "No todo with this id exists, or it has been deleted.");
 
+    public static HttpAnswer NoSuchResource() => Problem(StatusCodes.Status404NotFound, "Nothing is served at this path; the API is under /api/todos.");
+
     public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>
         Problem(StatusCodes.Status405MethodNotAllowed, $"{method} is not supported here; use {allowedMethods}.")
             .WithHeader("Allow", allowedMethods);
