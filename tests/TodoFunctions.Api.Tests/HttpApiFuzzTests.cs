@@ -12,24 +12,22 @@ namespace TodoFunctions.Api.Tests;
 /// Generated sessions of requests against the local host (<see cref="FuzzedRequests"/>). After each: no answer was a
 /// 5xx (but a 503 with <c>Retry-After</c> while faults are on), every refusal was a problem, every acknowledged write
 /// is in the log, and the read model equals the fold of the log, the list and each todo's GET alike.
-/// <c>TODOFUNCTIONS_FUZZ_SECONDS</c> sets each variant's budget; <c>TODOFUNCTIONS_FUZZ_SEED</c> replays a seed CsCheck reported.
+/// <c>TODOFUNCTIONS_FUZZ_SECONDS</c> sets each variant's budget; <c>CsCheck_Seed</c> replays a seed CsCheck reported.
 /// </summary>
 [Collection(HostileRequestsCollection.Name)]
 public sealed class HttpApiFuzzTests(LocalHostFixture fixture, ITestOutputHelper output)
 {
     private static readonly int Seconds = int.TryParse(Environment.GetEnvironmentVariable("TODOFUNCTIONS_FUZZ_SECONDS"), out var seconds) ? seconds : 8;
 
-    private static readonly string? Seed = Environment.GetEnvironmentVariable("TODOFUNCTIONS_FUZZ_SEED");
-
     private readonly HttpClient client = fixture.Client;
 
     [Fact]
     public Task Any_session_of_requests_answers_no_5xx_loses_no_write_and_keeps_the_read_model_equal_to_the_log() =>
-        FuzzedRequests.Session.SampleAsync(session => RunAsync(session, faults: null), output.WriteLine, Seed, time: Seconds, threads: 1);
+        FuzzedRequests.Session.SampleAsync(session => RunAsync(session, faults: null), output.WriteLine, time: Seconds, threads: 1);
 
     [EmbeddedEmulatorFact]
     public Task With_faults_at_a_small_rate_the_only_5xx_is_503_with_retry_after_and_the_read_model_still_equals_the_log() =>
-        FuzzedRequests.Session.SampleAsync(session => RunAsync(session, SmallRateOfFaults), output.WriteLine, Seed, time: Seconds, threads: 1);
+        FuzzedRequests.Session.SampleAsync(session => RunAsync(session, SmallRateOfFaults), output.WriteLine, time: Seconds, threads: 1);
 
     /// <summary>Faults on the app's own reads and appends, a few percent each; the change feed is left alone.</summary>
     private static readonly FaultPlan SmallRateOfFaults = new()
@@ -70,7 +68,7 @@ public sealed class HttpApiFuzzTests(LocalHostFixture fixture, ITestOutputHelper
                     versions[written] = version;
                     acknowledged.Add((written, version));
                 }
-                else if (fuzzed.Route == FuzzedRoute.Todo)
+                else if (fuzzed.Route == FuzzedRoute.Todo && fuzzed.IdPick < 8)
                 {
                     acknowledged.Add((id, null));
                 }
