@@ -6,9 +6,10 @@ namespace TodoFunctions.Testing;
 /// against an external endpoint.</summary>
 public sealed class EmbeddedEmulatorFactAttribute : FactAttribute
 {
-    public EmbeddedEmulatorFactAttribute()
-    {
-        if (CosmosEndpoint.ExternalConnectionString is not null)
-            Skip = $"Runs only on the embedded emulator; {CosmosEndpoint.ConnectionStringVariable} points elsewhere.";
-    }
+    public EmbeddedEmulatorFactAttribute() => Skip = SkipReason;
+
+    /// <summary>Why a test that needs the embedded emulator is skipped; null when the suite runs on it.</summary>
+    internal static string? SkipReason => CosmosEndpoint.ExternalConnectionString is null
+        ? null
+        : $"Runs only on the embedded emulator; {CosmosEndpoint.ConnectionStringVariable} points elsewhere.";
 }
