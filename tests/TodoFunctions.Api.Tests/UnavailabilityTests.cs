@@ -21,7 +21,6 @@ public sealed class UnavailabilityTests(LocalHostFixture fixture)
         { "get one", FaultOutcome.ServiceUnavailable },
         { "get one", FaultOutcome.Timeout },
         { "get one", FaultOutcome.Throttle },
-        { "get one", FaultOutcome.RetryWith },
         { "get one", FaultOutcome.DropConnection },
         { "list", FaultOutcome.ServiceUnavailable },
         { "list", FaultOutcome.Throttle },
