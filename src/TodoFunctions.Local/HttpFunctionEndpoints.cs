@@ -18,9 +18,13 @@ public static class HttpFunctionEndpoints
         from found in FunctionIndex.Find<HttpTriggerAttribute>(functions)
         select (found.Function.Name, found.Trigger.Route ?? found.Function.Name, found.Trigger.Methods, found.Trigger.AuthLevel, found.Method);
 
-    /// <summary>Maps the functions; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.</summary>
+    /// <summary>
+    /// Maps the functions; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.
+    /// What none of them serves answers a problem too (see <see cref="UnroutedRequests"/>).
+    /// </summary>
     public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions, FunctionKey key)
     {
+        var mapped = new List<(string Route, string[]? Methods, RequestDelegate Invoke)>();
         foreach (var (name, route, methods, authLevel, method) in Find(functions))
         {
             var invoke = authLevel == AuthorizationLevel.Anonymous ? Invoker(method) : RequiringKey(key, Invoker(method));
@@ -28,7 +32,9 @@ public static class HttpFunctionEndpoints
                 ? endpoints.MapMethods(route, methods.Select(m => m.ToUpperInvariant()), invoke)
                 : endpoints.Map(route, invoke);
             endpoint.WithDisplayName(name);
+            mapped.Add((route, methods, invoke));
         }
+        endpoints.MapUnroutedRequestsAsProblems(mapped);
     }
 
     /// <summary>Runs a function as the worker does: a fresh instance from DI per call, then its IActionResult executed.</summary>

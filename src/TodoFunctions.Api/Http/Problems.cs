@@ -26,6 +26,8 @@ internal static class Problems
 
     public static HttpAnswer TodoNotFound() => Problem(StatusCodes.Status404NotFound, "No todo with this id exists, or it has been deleted.");
 
+    public static HttpAnswer NoSuchResource() => Problem(StatusCodes.Status404NotFound, "Nothing is served at this path; the API is under /api/todos.");
+
     public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>
         Problem(StatusCodes.Status405MethodNotAllowed, $"{method} is not supported here; use {allowedMethods}.")
             .WithHeader("Allow", allowedMethods);
@@ -93,9 +95,10 @@ internal static class Problems
     public static HttpAnswer? ForException(Exception exception) => exception switch
     {
         ProblemException refused => refused.Answer,
-        CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout } busy =>
-            Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
+        CosmosException busy when IsUnavailable(busy.StatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        // The SDK's own timeouts and lost connections; the request's own abort never reaches here (see TodoHttp.Respond).
+        OperationCanceledException or HttpRequestException => Busy(TimeSpan.FromSeconds(1)),
         ConcurrencyRetriesExhaustedException => Problem(StatusCodes.Status503ServiceUnavailable,
             "Too many concurrent writes to this todo; retry in 1 s.").WithHeader("Retry-After", "1"),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),
@@ -105,11 +108,19 @@ internal static class Problems
         _ => null,
     };
 
-    /// <summary>Cosmos DB still throttles after the SDK's own retries: the client may retry, so say when.</summary>
+    /// <summary>
+    /// Statuses with which Cosmos DB says "not now" once the SDK's own retries are spent: throttled (429), timed out
+    /// (408), retry-with (449), partition moved (410, any sub-status) and any server-side failure (5xx).
+    /// </summary>
+    private static bool IsUnavailable(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Gone or (HttpStatusCode)449
+        || (int)status >= 500;
+
+    /// <summary>Cosmos DB is busy or unreachable after the SDK's own retries: the client may retry, so say when.</summary>
     private static HttpAnswer Busy(TimeSpan retryAfter)
     {
-        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        return Problem(StatusCodes.Status503ServiceUnavailable, $"The database is busy; retry in {seconds} s.")
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return Problem(StatusCodes.Status503ServiceUnavailable, $"The database is busy or unreachable; retry in {seconds} s.")
             .WithHeader("Retry-After", seconds.ToString());
     }
 

@@ -46,6 +46,14 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
         Respond(request, () => Task.FromResult<IActionResult>(Problems.FunctionKeyRequired()));
 
     /// <summary>
+    /// The answer to a request no function serves: 405 with <c>Allow</c> when functions serve its path with other
+    /// methods (<paramref name="allowedMethods"/>), else 404. The Functions host answers these itself; the local host uses this.
+    /// </summary>
+    public Task<IActionResult> RefuseUnrouted(HttpRequest request, string? allowedMethods) =>
+        Respond(request, () => Task.FromResult<IActionResult>(
+            allowedMethods is null ? Problems.NoSuchResource() : Problems.MethodNotAllowed(request.Method, allowedMethods)));
+
+    /// <summary>
     /// How a write is run: traced by the correlation id, guarded by If-Match, and answered once the read model has it
     /// unless the client opts out with <see cref="WaitForReadModelHeader"/>.
     /// </summary>

@@ -43,9 +43,16 @@ internal static class TodoRequestBody
     {
         var fields = new UpdateTodo();
         var errors = new Dictionary<string, string[]>();
+        var named = new HashSet<string>();
         foreach (var property in body.EnumerateObject())
         {
             var value = property.Value;
+            // Parsers disagree on which of two equal keys wins; refusing both keeps a client's bug from hiding.
+            if (!named.Add(property.Name))
+            {
+                errors[property.Name] = ["This property appears more than once; send each property once."];
+                continue;
+            }
             switch (property.Name)
             {
                 case "title" when value.ValueKind == JsonValueKind.String:
