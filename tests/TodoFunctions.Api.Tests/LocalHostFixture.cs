@@ -30,9 +30,6 @@ public class LocalHostFixture : IAsyncLifetime
 
     public StorageEndpoint Storage { get; } = new();
 
-    /// <summary>The embedded emulator under the host, for a test to install faults; null on an external endpoint.</summary>
-    public CosmosEmulatorServer? Emulator => cosmos.Emulator;
-
     /// <summary>A client whose base address is the API root, <c>…/api/</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
 
