@@ -60,13 +60,29 @@ public sealed class ReadModelCatchUp(TodoReadModel readModel, IOptions<TodoStore
                 if (projected >= version) return true;
                 if (await Task.WhenAny(advanced, Task.Delay(pause, deadline.Token)) == advanced) continue;
                 deadline.Token.ThrowIfCancellationRequested();
-                if (await readModel.ReadAppliedVersionAsync(watch.TodoId, deadline.Token) >= version) return true;
+                if (await AppliedVersionOrNoneAsync(watch.TodoId, deadline.Token) >= version) return true;
                 pause = TimeSpan.FromTicks(Math.Clamp(pause.Ticks * 2, FirstPoll.Ticks, LongestPoll.Ticks));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A poll that fails saw nothing yet: the write it waits for has committed, so an unavailable read model may cost
+    /// the caller its read-your-writes promise, never the answer that the write succeeded.
+    /// </summary>
+    private async Task<long> AppliedVersionOrNoneAsync(Guid todoId, CancellationToken deadline)
+    {
+        try
+        {
+            return await readModel.ReadAppliedVersionAsync(todoId, deadline);
+        }
+        catch (Exception) when (!deadline.IsCancellationRequested)
+        {
+            return 0;
         }
     }
 

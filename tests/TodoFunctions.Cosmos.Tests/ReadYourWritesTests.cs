@@ -1,3 +1,4 @@
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
 using Xunit.Abstractions;
@@ -97,6 +98,29 @@ public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelp
         Assert.False(created.ReadModelCaughtUp);
         Assert.Single(await store.Store.ReadStreamAsync(created.Todo.Id, default));
         Assert.Null(await store.ReadModel.GetAsync(created.Todo.Id, default));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_write_whose_wait_cannot_read_the_read_model_still_answers_that_it_happened()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(500));
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 3,
+            Rules = [new FaultRule { Operations = [FaultOperation.Read], Container = TodoStoreLayout.ReadModelContainer, Outcome = FaultOutcome.ServiceUnavailable }],
+        });
+        try
+        {
+            var outcome = await store.Commands.CreateAsync(new CreateTodo("walk the dog"), new CommandContext("c"), default);
+
+            var created = Assert.IsType<CommandOutcome.Succeeded>(outcome);
+            Assert.False(created.ReadModelCaughtUp);
+            Assert.Single(await store.Store.ReadStreamAsync(created.Todo.Id, default));
+        }
+        finally
+        {
+            endpoint.Emulator.Faults.Clear();
+        }
     }
 
     [Fact]
