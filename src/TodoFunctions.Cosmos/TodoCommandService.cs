@@ -37,6 +37,15 @@ public sealed class ConcurrencyRetriesExhaustedException(Guid todoId, int attemp
     public Guid TodoId { get; } = todoId;
 }
 
+/// <summary>Some deletes of a delete-all failed (<see cref="Exception.InnerException"/> is the first failure); <see cref="Deleted"/> todos were deleted all the same.</summary>
+public sealed class DeleteAllIncompleteException(int deleted, int failed, Exception firstFailure)
+    : Exception($"Deleted {deleted} todos; {failed} could not be deleted.", firstFailure)
+{
+    public int Deleted { get; } = deleted;
+
+    public int Failed { get; } = failed;
+}
+
 /// <summary>
 /// The application service: load the stream, decide, append atomically; on a lost race re-read and re-decide, so
 /// no write is lost; then, when asked, wait until the read model shows the result.
@@ -64,11 +73,13 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
 
     /// <summary>
     /// Deletes every live todo, each with its own <see cref="TodoDeleted"/> under a command id derived from the request's
-    /// and the todo's, then waits for all of them at once.
+    /// and the todo's, then waits for all of them at once. The deletes are separate writes: one that fails does not
+    /// stop the others, and then <see cref="DeleteAllIncompleteException"/> says how many happened.
     /// </summary>
     public async Task<DeleteAllOutcome> DeleteAllAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var deleted = new ConcurrentBag<(ProjectionWatch? Watch, long Version)>();
+        var failures = new ConcurrentQueue<Exception>();
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDeletes, CancellationToken = cancellationToken };
@@ -84,11 +95,16 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                     deleted.Add((watch, succeeded.Todo.Version));
                     watch = null;
                 }
+                catch (Exception failure) when (!token.IsCancellationRequested)
+                {
+                    failures.Enqueue(failure);
+                }
                 finally
                 {
                     watch?.Dispose();
                 }
             });
+            if (failures.TryPeek(out var first)) throw new DeleteAllIncompleteException(deleted.Count, failures.Count, first);
             var caughtUp = context.WaitForReadModel
                 && (await Task.WhenAll(deleted.Select(d => catchUp.WaitAsync(d.Watch!, d.Version, checkFirst: false, cancellationToken)))).All(shown => shown);
             return new DeleteAllOutcome(deleted.Count, caughtUp);

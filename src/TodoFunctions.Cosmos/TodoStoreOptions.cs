@@ -30,6 +30,25 @@ public sealed class TodoStoreOptions
     /// <summary>How often the change feed processor asks for new events once it has caught up.</summary>
     public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How often each instance's change feed processor looks for leases to take. A lease whose feed read or checkpoint
+    /// failed (the processor's own requests, outside the projector's retry in place) is released and taken back only
+    /// at this interval, so it bounds how long one transient fault there stalls the projection. The SDK's default is
+    /// 13 s; each look costs one query of the leases container.
+    /// </summary>
+    public TimeSpan LeaseAcquireInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a lease whose owner stopped renewing it stays that owner's. It bounds the stall when an instance dies,
+    /// and when a lease's release itself failed (the processor then still names itself the owner, so nobody takes the
+    /// lease until it expires). The SDK's default is 60 s. Renewal runs beside the handler, so a slow batch keeps its
+    /// lease; a lease taken over early is only delivered twice, which the idempotent projector absorbs.
+    /// </summary>
+    public TimeSpan LeaseExpirationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an instance renews the leases it holds; well inside <see cref="LeaseExpirationInterval"/>, so a renewal may fail twice.</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How many times a command that lost an append race re-reads and re-decides before giving up.</summary>
     public int MaxConcurrencyRetries { get; set; } = 10;
 

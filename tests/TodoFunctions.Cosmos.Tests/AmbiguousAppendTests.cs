@@ -101,6 +101,34 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
         Assert.DoesNotContain(await store.DocumentsOfAsync(id), document => document.CommandId == context.CommandId);
     }
 
+    [EmbeddedEmulatorFact]
+    public async Task A_delete_all_whose_delete_of_one_todo_keeps_failing_deletes_the_others_and_says_how_many()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var others = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.CreateAsync($"todo {i}")));
+        var unreachable = await store.CreateAsync("unreachable");
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules =
+            [
+                new FaultRule
+                {
+                    Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer,
+                    PartitionKey = new JValue(unreachable.ToString()), Outcome = FaultOutcome.ServiceUnavailable,
+                },
+            ],
+        });
+
+        var incomplete = await Assert.ThrowsAsync<DeleteAllIncompleteException>(() => store.Commands.DeleteAllAsync(TodoStoreHarness.NoWait(), default));
+
+        Assert.Equal((4, 1), (incomplete.Deleted, incomplete.Failed));
+        endpoint.Emulator.Faults.Clear();
+        foreach (var id in others)
+            Assert.Equal(nameof(TodoDeleted), (await store.Store.ReadStreamAsync(id, default))[^1].Type);
+        Assert.Single(await store.Store.ReadStreamAsync(unreachable, default));
+    }
+
     public void Dispose() => endpoint.Emulator?.Faults.Clear();
 
     /// <summary>Fails the first append batch to the todo (to every new todo when <paramref name="todoId"/> is null).</summary>

@@ -96,6 +96,8 @@ internal static class Problems
     {
         ProblemException refused => refused.Answer,
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
+        DeleteAllIncompleteException incomplete when ForException(incomplete.InnerException!)?.StatusCode == StatusCodes.Status503ServiceUnavailable =>
+            DeleteAllIncomplete(incomplete),
         CosmosException busy when IsUnavailable(busy.StatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         // The SDK's own timeouts and lost connections; the request's own abort never reaches here (see TodoHttp.Respond).
         OperationCanceledException or HttpRequestException => Busy(TimeSpan.FromSeconds(1)),
@@ -134,6 +136,20 @@ internal static class Problems
                 + "may or may not have been stored. Retry in 1 s.",
         };
         problem.Extensions["commandId"] = commandId;
+        return Answer(problem).WithHeader("Retry-After", "1");
+    }
+
+    /// <summary>A delete-all is one delete per todo: some happened, and a retry deletes the rest.</summary>
+    private static HttpAnswer DeleteAllIncomplete(DeleteAllIncompleteException incomplete)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Detail = $"{incomplete.Deleted} todos were deleted, but {incomplete.Failed} could not be while the database was unavailable. "
+                + "Retry in 1 s to delete the rest.",
+        };
+        problem.Extensions["deleted"] = incomplete.Deleted;
+        problem.Extensions["notDeleted"] = incomplete.Failed;
         return Answer(problem).WithHeader("Retry-After", "1");
     }
 
