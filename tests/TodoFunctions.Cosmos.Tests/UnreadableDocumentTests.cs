@@ -60,4 +60,27 @@ public sealed class UnreadableDocumentTests(CosmosEndpoint endpoint) : IClassFix
         Assert.Empty(await store.Admin.ListParkedAsync(default));
         Assert.Equal(await store.FoldAsync(other), await store.ReadModel.GetAsync(other, default));
     }
+    [Fact]
+    public async Task A_rebuild_over_a_log_with_unreadable_documents_parks_their_todo_in_the_new_container_and_rebuilds_the_rest()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true, pointerCacheDuration: TimeSpan.FromMilliseconds(200));
+        var broken = await store.CreateAsync("walk the dog", waitForReadModel: true);
+        var healthy = await store.CreateAsync("feed the cat", waitForReadModel: true);
+        await store.AppendRawEventAsync(broken, 2, $$"""
+            {"id":"{{EventDocument.EventId(broken, 2)}}","todoId":"{{broken}}","kind":"event","version":"two","type":"TodoCompleted",
+             "schemaVersion":1,"data":{},"timestamp":"2026-12-01T00:00:00Z","correlationId":"operator"}
+            """);
+        const string orphan = """{"id":"oops:1","todoId":"oops","kind":"event","version":1,"type":"TodoCreated","schemaVersion":1,"data":{"title":"?"},"timestamp":"2026-12-01T00:00:00Z","correlationId":"operator"}""";
+        await store.Events.CreateItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(orphan)), new PartitionKey("oops"));
+        await TodoStoreHarness.EventuallyAsync(async () => (await store.Admin.ListParkedAsync(default)).Count > 0 && store.Poison.Unreadable.Count > 0);
+
+        var accepted = Assert.IsType<RebuildRequestOutcome.Accepted>(await store.Admin.RequestRebuildAsync(default));
+        await store.Admin.RunRebuildAsync(accepted.RequestId, default);
+
+        Assert.Equal(TodoStoreLayout.AlternateReadModelContainer, (await store.Admin.GetStatusAsync(default)).LiveContainer);
+        Assert.Equal((broken, 2L), Assert.Single(await store.Admin.ListParkedAsync(default)) is var parked ? (parked.TodoId, parked.ParkedAtVersion) : default);
+        Assert.Equal(await store.FoldAsync(healthy), await store.ReadModel.GetAsync(healthy, default));
+        Assert.Single(store.Poison.Recorded);
+        Assert.Single(store.Poison.Unreadable);
+    }
 }

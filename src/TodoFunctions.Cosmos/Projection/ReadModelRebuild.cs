@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ internal sealed class ReadModelRebuild(
     TodoViewWriter writer,
     IPoisonEventSink poisonSink,
     TimeProvider clock,
+    TransientRetry retry,
     ILogger<ReadModelRebuild> logger)
 {
     private const int ParallelTodos = 8;
@@ -43,7 +45,7 @@ internal sealed class ReadModelRebuild(
         }
         var target = new ReadTarget(pointers.Container(progress.TargetContainer), progress.TargetVersion);
         var live = pointers.Container(pointer.LiveContainer);
-        using var feed = events.GetChangeFeedIterator<EventDocument>(
+        using var feed = events.GetChangeFeedStreamIterator(
             progress.Position is { } position ? ChangeFeedStartFrom.ContinuationToken(position) : ChangeFeedStartFrom.Beginning(),
             ChangeFeedMode.LatestVersion,
             new ChangeFeedRequestOptions { PageSizeHint = PageSize });
@@ -57,12 +59,11 @@ internal sealed class ReadModelRebuild(
             if (progress.State == RebuildProgress.CatchingUp) caughtUpAt ??= savedAt;
             while (true)
             {
-                var page = await feed.ReadNextAsync(cancellationToken);
+                using var page = await feed.ReadNextAsync(cancellationToken);
                 if (page.StatusCode != HttpStatusCode.NotModified)
                 {
-                    var replayed = page.Where(document => document.IsEvent).ToList();
-                    await ReplayAsync(replayed, target, live, cancellationToken);
-                    progress = progress with { EventsProcessed = progress.EventsProcessed + replayed.Count, Position = page.ContinuationToken };
+                    var replayed = await ReplayAsync(await ChangesOfAsync(page, cancellationToken), target, live, cancellationToken);
+                    progress = progress with { EventsProcessed = progress.EventsProcessed + replayed, Position = page.ContinuationToken };
                 }
                 else if (progress.State == RebuildProgress.Replaying)
                 {
@@ -97,12 +98,33 @@ internal sealed class ReadModelRebuild(
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
     }
 
-    private Task ReplayAsync(IReadOnlyList<EventDocument> replayed, ReadTarget target, Container live, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            replayed.GroupBy(document => document.TodoId),
+    /// <summary>A page's documents, read one by one as the live projector reads them.</summary>
+    private static async Task<IReadOnlyList<JsonElement>> ChangesOfAsync(ResponseMessage page, CancellationToken cancellationToken)
+    {
+        page.EnsureSuccessStatusCode();
+        using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken);
+        return [.. json.RootElement.GetProperty("Documents").EnumerateArray().Select(document => document.Clone())];
+    }
+
+    /// <summary>
+    /// Replays a page into the target, each todo with transient failures retried in place; an unreadable document
+    /// parks its todo as in the live projector. One without a readable todo id was dead-lettered by the live projector,
+    /// which reads every document first, so it is only skipped here. Returns how many documents were replayed.
+    /// </summary>
+    private async Task<int> ReplayAsync(IReadOnlyList<JsonElement> changes, ReadTarget target, Container live, CancellationToken cancellationToken)
+    {
+        var (todos, withoutTodo) = DeliveredChanges.Read(changes);
+        if (withoutTodo.Count > 0)
+            logger.LogWarning("Rebuild: skipped {Count} change-feed documents without a readable todo id (dead-lettered by the live projector).", withoutTodo.Count);
+        await Parallel.ForEachAsync(
+            todos,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
-            async (stream, token) => await writer.ProjectAsync(
-                target, stream.Key, [.. stream], (poison, recordToken) => RecordUnlessParkedLiveAsync(poison, live, recordToken), token));
+            async (todo, token) => await retry.RunAsync(
+                attempt => writer.ProjectAsync(
+                    target, todo.TodoId, todo.Delivery, (poison, recordToken) => RecordUnlessParkedLiveAsync(poison, live, recordToken), attempt),
+                token));
+        return todos.Sum(todo => todo.Delivery.Events.Count + (todo.Delivery.Unreadable is null ? 0 : 1));
+    }
 
     /// <summary>A todo the live projector parked at the same event was recorded then; any other failure is news.</summary>
     private async Task RecordUnlessParkedLiveAsync(PoisonEvent poison, Container live, CancellationToken cancellationToken)
