@@ -11,9 +11,11 @@ using static TodoFunctions.Benchmarks.Statistics;
 namespace TodoFunctions.Benchmarks;
 
 /// <summary>
-/// How long the projection stalls after a short outage of the read containers: steady writes to a few todos, then the
-/// emulator's fault plan answers every request to the read containers with 503 for <see cref="Burst"/>; the figure is
-/// the time from the burst's end until the read model shows every write acknowledged by then.
+/// How long the projection stalls after a short outage: steady writes to a few todos, then the emulator's fault plan
+/// answers with 503 for <see cref="Burst"/>, either every request to the read containers (the projector's handler
+/// retries in place) or the change feed processor's own requests (events change feed and leases: the SDK releases the
+/// lease, and the projector's lease settings decide when it is back). The figure is the time from the burst's end
+/// until the read model shows every write acknowledged by then.
 /// </summary>
 internal static class ProjectionStallBenchmark
 {
@@ -46,6 +48,28 @@ internal static class ProjectionStallBenchmark
         for (var i = 0; i < Todos; i++)
             ids.Add(((CommandOutcome.Succeeded)await commands.CreateAsync(new CreateTodo($"stall {i}"), noWait, CancellationToken.None)).Todo.Id);
 
+        foreach (var (outage, rules) in Outages)
+            await MeasureAsync(emulator, commands, readModel, noWait, ids, outage, rules);
+    }
+
+    private static readonly (string Outage, Func<int, FaultRule[]> Rules)[] Outages =
+    [
+        ("the read containers", burstMs =>
+        [
+            new FaultRule { Container = TodoStoreLayout.ReadModelContainer, ForMs = burstMs, Outcome = FaultOutcome.ServiceUnavailable },
+            new FaultRule { Container = TodoStoreLayout.AlternateReadModelContainer, ForMs = burstMs, Outcome = FaultOutcome.ServiceUnavailable },
+        ]),
+        ("the events change feed and the leases", burstMs =>
+        [
+            new FaultRule { Operations = [FaultOperation.ChangeFeed], Container = TodoStoreLayout.EventsContainer, ForMs = burstMs, Outcome = FaultOutcome.ServiceUnavailable },
+            new FaultRule { Container = TodoStoreLayout.LeasesContainer, ForMs = burstMs, Outcome = FaultOutcome.ServiceUnavailable },
+        ]),
+    ];
+
+    private static async Task MeasureAsync(
+        CosmosEmulator.CosmosEmulatorServer emulator, TodoCommandService commands, TodoReadModel readModel, CommandContext noWait, List<Guid> ids,
+        string outage, Func<int, FaultRule[]> rules)
+    {
         var stalls = new List<double>();
         for (var repetition = 0; repetition < Repetitions; repetition++)
         {
@@ -53,15 +77,7 @@ internal static class ProjectionStallBenchmark
             using var writing = new CancellationTokenSource();
             var writer = WriteSteadilyAsync(commands, ids, noWait, writing.Token);
             await Task.Delay(Burst);
-            emulator.Faults.Install(new FaultPlan
-            {
-                Seed = repetition,
-                Rules =
-                [
-                    new FaultRule { Container = TodoStoreLayout.ReadModelContainer, ForMs = (int)Burst.TotalMilliseconds, Outcome = FaultOutcome.ServiceUnavailable },
-                    new FaultRule { Container = TodoStoreLayout.AlternateReadModelContainer, ForMs = (int)Burst.TotalMilliseconds, Outcome = FaultOutcome.ServiceUnavailable },
-                ],
-            });
+            emulator.Faults.Install(new FaultPlan { Seed = repetition, Rules = rules((int)Burst.TotalMilliseconds) });
             await Task.Delay(Burst);
             var burstEnded = Stopwatch.GetTimestamp();
             await writing.CancelAsync();
@@ -71,7 +87,7 @@ internal static class ProjectionStallBenchmark
             emulator.Faults.Clear();
         }
 
-        Console.WriteLine($"Projection stall after a {Burst.TotalMilliseconds:0} ms burst of 503s on the read containers, during steady writes to {Todos} todos");
+        Console.WriteLine($"Projection stall after a {Burst.TotalMilliseconds:0} ms burst of 503s on {outage}, during steady writes to {Todos} todos");
         Console.WriteLine($"(burst end -> read model shows every write acknowledged by then; {Repetitions} repetitions):");
         Console.WriteLine($"  {"",-40} {"median",7}  {"max",7}");
         Report("stall (ms)", stalls);
