@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Runtime.ExceptionServices;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public sealed class EventStore
         if (await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is not { } snapshot)
             return TodoStream.Unwritten(todoId);
         return codec.DecodeSnapshot(snapshot.Document, snapshot.ETag)
-            ?? (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken))
+            ?? (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Readable()
                 .Aggregate(TodoStream.Unwritten(todoId), (stream, document) => stream.Apply(codec.Decode(document), document.Timestamp))
                 with { ETag = snapshot.ETag };
     }
@@ -80,7 +81,10 @@ public sealed class EventStore
             if (answer is BatchAnswer.Refused || holder == VersionHolder.AnotherCommand) return null;
             // Provably not written (yet): the version guard lets a late commit of the lost attempt or the re-append
             // through, never both, and the next answer is resolved the same way.
-            if (attempt == MaxAppendAttempts) ExceptionDispatchInfo.Throw(((BatchAnswer.Lost)answer).Failure);
+            // After the last attempt, "not there" may still be a late commit, or a replica behind a write whose answer
+            // carried no session token: unknown, not "retry".
+            if (attempt == MaxAppendAttempts)
+                throw new WriteOutcomeUnknownException(stream.TodoId, command.CommandId, ((BatchAnswer.Lost)answer).Failure);
         }
     }
 
@@ -101,15 +105,34 @@ public sealed class EventStore
 
     /// <summary>A todo's events in version order, also after it was deleted; empty for an unknown todo.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(Guid todoId, CancellationToken cancellationToken) =>
-        [.. (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Select(RecordedEvent.From)];
+        [.. (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Readable().Select(RecordedEvent.From)];
 
-    internal Task<List<EventDocument>> ReadEventsAsync(Guid todoId, long afterVersion, CancellationToken cancellationToken) =>
-        container.QueryAllAsync<EventDocument>(
+    /// <summary>
+    /// A stream's events after <paramref name="afterVersion"/>, each read on its own from raw JSON as the projector reads
+    /// the change feed: the readable ones up to the first document that is not a readable event, and that document.
+    /// </summary>
+    internal async Task<StoredEvents> ReadEventsAsync(Guid todoId, long afterVersion, CancellationToken cancellationToken)
+    {
+        var documents = await container.QueryAllAsync<JsonElement>(
             new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.version > @after ORDER BY c.version")
                 .WithParameter("@kind", EventDocument.EventKind)
                 .WithParameter("@after", afterVersion),
             new QueryRequestOptions { PartitionKey = PartitionOf(todoId) },
             cancellationToken);
+        var events = new List<EventDocument>(documents.Count);
+        foreach (var document in documents)
+        {
+            switch (DeliveredChanges.ReadOne(document))
+            {
+                case EventDocument @event:
+                    events.Add(@event);
+                    break;
+                case UnreadableEvent unreadable:
+                    return new StoredEvents(events, unreadable);
+            }
+        }
+        return new StoredEvents(events, null);
+    }
 
     /// <summary>The ids of every todo that is not deleted, from the snapshots: the write side's own truth.</summary>
     internal Task<List<Guid>> ListLiveTodoIdsAsync(CancellationToken cancellationToken) =>
@@ -137,4 +160,13 @@ public sealed class TransactionalBatchException(TransactionalBatchResponse respo
     public override Headers Headers => headers;
     public override TimeSpan? RetryAfter => retryAfter;
     public override CosmosDiagnostics Diagnostics => diagnostics;
+}
+
+/// <summary>A stream's events as read from the log, up to <see cref="Unreadable"/>, the first document that is not a readable event.</summary>
+internal sealed record StoredEvents(IReadOnlyList<EventDocument> Events, UnreadableEvent? Unreadable)
+{
+    /// <summary>The events, for a caller that cannot work around a damaged log: an unreadable document fails it.</summary>
+    public IReadOnlyList<EventDocument> Readable() => Unreadable is { } unreadable
+        ? throw new InvalidDataException($"Todo {unreadable.TodoId}: the log holds {unreadable.Error} (version {unreadable.Version?.ToString() ?? "unknown"}).")
+        : Events;
 }

@@ -82,7 +82,7 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
         Assert.Contains(context.CommandId, unknown.Message);
         endpoint.Emulator.Faults.Clear();
         var documents = await store.DocumentsOfAsync(unknown.TodoId);
-        Assert.InRange(documents.Count(document => document.IsEvent && document.CommandId == context.CommandId), 0, 1);
+        Assert.Equal(1, documents.Count(document => document.IsEvent && document.CommandId == context.CommandId));
     }
 
     [EmbeddedEmulatorFact]
@@ -98,6 +98,33 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
         var appended = await store.Store.TryAppendAsync(stale, [new TodoCompleted()], context, default);
 
         Assert.Null(appended);
+        Assert.DoesNotContain(await store.DocumentsOfAsync(id), document => document.CommandId == context.CommandId);
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task An_append_whose_every_answer_is_lost_is_an_unknown_outcome_naming_the_command_id_not_a_retry()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules =
+            [
+                new FaultRule
+                {
+                    Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer,
+                    PartitionKey = new JValue(id.ToString()), Outcome = FaultOutcome.Timeout,
+                },
+            ],
+        });
+        var context = TodoStoreHarness.NoWait();
+
+        var unknown = await Assert.ThrowsAsync<WriteOutcomeUnknownException>(() =>
+            store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), context, default));
+
+        Assert.Equal((id, context.CommandId), (unknown.TodoId, unknown.CommandId));
+        endpoint.Emulator.Faults.Clear();
         Assert.DoesNotContain(await store.DocumentsOfAsync(id), document => document.CommandId == context.CommandId);
     }
 

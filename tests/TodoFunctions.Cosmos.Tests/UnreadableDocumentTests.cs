@@ -39,15 +39,20 @@ public sealed class UnreadableDocumentTests(CosmosEndpoint endpoint) : IClassFix
         Assert.Equal((broken, 2L), (dead.TodoId, dead.Version));
         Assert.Equal(EventDocument.EventId(broken, 2), dead.Event.GetProperty("id").GetString());
         Assert.Empty(store.Poison.Unreadable);
+
+        // An operator's retry reads the same damaged log: it keeps the todo parked there, not folds past it.
+        Assert.IsType<RetryParkedOutcome.StillFailing>(await store.Admin.RetryParkedAsync(broken, default));
+        Assert.Equal(((long?)2, 1L), await store.ReadModel.GetAsync(broken, default) is { } still ? (still.ParkedAtVersion, still.Version) : default);
     }
 
     [Fact]
     public async Task A_change_feed_document_without_a_readable_todo_id_is_dead_lettered_alone_and_parks_nothing()
     {
+        const string kind = "event", type = "TodoCreated";
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
         var other = await store.CreateAsync("feed the cat", waitForReadModel: true);
 
-        const string orphan = """{"id":"oops:1","todoId":"oops","kind":"event","version":1,"type":"TodoCreated","schemaVersion":1,"data":{"title":"?"},"timestamp":"2026-12-01T00:00:00Z","correlationId":"operator"}""";
+        var orphan = $$"""{"id":"oops:1","todoId":"oops","kind":"{{kind}}","version":1,"type":"{{type}}","schemaVersion":1,"data":{"title":"?"},"timestamp":"2026-12-01T00:00:00Z","correlationId":"operator"}""";
         await store.Events.CreateItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(orphan)), new PartitionKey("oops"));
         await store.Commands.ExecuteAsync(other, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
         await TodoStoreHarness.EventuallyAsync(async () =>
@@ -82,5 +87,25 @@ public sealed class UnreadableDocumentTests(CosmosEndpoint endpoint) : IClassFix
         Assert.Equal(await store.FoldAsync(healthy), await store.ReadModel.GetAsync(healthy, default));
         Assert.Single(store.Poison.Recorded);
         Assert.Single(store.Poison.Unreadable);
+    }
+    [Theory]
+    [InlineData("kind")]
+    [InlineData("todoId")]
+    [InlineData("type")]
+    public void A_document_with_an_escaped_lone_surrogate_in_its_envelope_is_unreadable_not_a_failed_batch(string property)
+    {
+        // The emulator stores such an escape as text, so this is read straight from the JSON the feed would carry.
+        var fields = new Dictionary<string, string>
+        {
+            ["kind"] = "\"event\"", ["todoId"] = $"\"{Guid.NewGuid()}\"", ["type"] = "\"TodoCompleted\"",
+        };
+        fields[property] = "\"\\uD800\"";
+        using var document = System.Text.Json.JsonDocument.Parse(
+            $$"""{"id":"x:2","todoId":{{fields["todoId"]}},"kind":{{fields["kind"]}},"version":2,"type":{{fields["type"]}},"schemaVersion":1,"data":{},"timestamp":"2026-12-01T00:00:00Z","correlationId":"c"}""");
+
+        var (todos, withoutTodo) = DeliveredChanges.Read([document.RootElement]);
+
+        var unreadable = Assert.Single(todos.Select(todo => todo.Delivery.Unreadable).Concat(withoutTodo));
+        Assert.NotNull(unreadable);
     }
 }

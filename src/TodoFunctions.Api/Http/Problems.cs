@@ -101,6 +101,9 @@ internal static class Problems
         CosmosException busy when IsUnavailable(busy.StatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         // The SDK's own timeouts and lost connections; the request's own abort never reaches here (see TodoHttp.Respond).
         OperationCanceledException or HttpRequestException => Busy(TimeSpan.FromSeconds(1)),
+        TransientProjectionException => Problem(StatusCodes.Status503ServiceUnavailable,
+            "The projection could not complete this now (its store or dead-letter queue is unavailable, or a replica is behind); retry in 5 s.")
+            .WithHeader("Retry-After", "5"),
         ConcurrencyRetriesExhaustedException => Problem(StatusCodes.Status503ServiceUnavailable,
             "Too many concurrent writes to this todo; retry in 1 s.").WithHeader("Retry-After", "1"),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, badRequest.Message),

@@ -57,7 +57,7 @@ internal static class DeliveredChanges
     }
 
     /// <summary>An event, an unreadable document, or <c>null</c> for a snapshot (the events alone define the read model).</summary>
-    private static object? ReadOne(JsonElement change)
+    public static object? ReadOne(JsonElement change)
     {
         if (change.ValueKind != JsonValueKind.Object)
             return new UnreadableEvent(null, null, null, change, $"a change-feed document must be a JSON object, not {change.ValueKind}");
@@ -88,6 +88,17 @@ internal static class DeliveredChanges
         return new UnreadableEvent(todoId, version, Text(change, "type"), change, $"unreadable event document: {error}");
     }
 
-    private static string? Text(JsonElement document, string property) =>
-        document.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string property, or <c>null</c> when it is missing, not a string, or not text (an escaped lone surrogate).</summary>
+    private static string? Text(JsonElement document, string property)
+    {
+        if (!document.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -71,9 +71,9 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
                 continue;
             }
 
-            var pending = await PendingAsync(projected, delivered?.Events, cancellationToken);
+            var (pending, unreadablePending) = await PendingAsync(projected, delivered, cancellationToken);
             var (folded, failure) = Fold(projected, pending);
-            if (failure is null && delivered?.Unreadable is { } unreadable) failure = Failure.Of(unreadable, folded.Version);
+            if (failure is null && unreadablePending is { } unreadable) failure = Failure.Of(unreadable, folded.Version);
             if (failure is null && current?.Parked is { } retried && folded.Version < retried.HeldThrough)
                 throw new StaleEventStoreReadException(todoId, folded.Version, retried.HeldThrough);
             if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
@@ -93,9 +93,10 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
     /// The events not applied yet, in stream order: the delivered ones when they follow on, otherwise (a delivery that
     /// skips a version, a feed that starts mid-stream, a retry) read from the event store, so no event is ever skipped.
     /// </summary>
-    private async Task<IReadOnlyList<EventDocument>> PendingAsync(
-        TodoStream projected, IReadOnlyList<EventDocument>? delivered, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<EventDocument> Events, UnreadableEvent? Unreadable)> PendingAsync(
+        TodoStream projected, Delivery? delivery, CancellationToken cancellationToken)
     {
+        var delivered = delivery?.Events;
         var pending = (delivered ?? [])
             .Where(document => document.Version > projected.Version)
             .DistinctBy(document => document.Version)
@@ -103,7 +104,9 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             .ToList();
         var contiguous = delivered is not null
             && pending.Select((document, index) => document.Version == projected.Version + 1 + index).All(follows => follows);
-        return contiguous ? pending : await store.ReadEventsAsync(projected.TodoId, projected.Version, cancellationToken);
+        if (contiguous) return (pending, delivery!.Unreadable);
+        var stored = await store.ReadEventsAsync(projected.TodoId, projected.Version, cancellationToken);
+        return (stored.Events, stored.Unreadable);
     }
 
     /// <summary>Applies events in order up to the first that fails; what was applied before it is the last good state.</summary>
@@ -112,6 +115,8 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
         var folded = projected;
         foreach (var document in pending)
         {
+            // A version the log holds no readable event for (its document's version is not a number) stops the fold there.
+            if (document.Version != folded.Version + 1) return (folded, Failure.Missing(folded.Version + 1, document));
             var (applied, failure) = Apply(folded, document);
             if (applied is null) return (folded, failure);
             folded = applied;
@@ -182,5 +187,9 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
         /// <summary>An unreadable document parks the todo at its own version, or, when that cannot be read, at the next one.</summary>
         public static Failure Of(UnreadableEvent unreadable, long projectedVersion) =>
             new(unreadable.Version ?? projectedVersion + 1, unreadable.Type ?? "(unreadable)", unreadable.Raw, unreadable.Error, Attempts: 1);
+
+        public static Failure Missing(long version, EventDocument next) =>
+            new(version, "(missing)", JsonSerializer.SerializeToElement(next, TodoJson.Options),
+                $"the log holds no readable event at version {version}; the next one is version {next.Version}", Attempts: 1);
     }
 }

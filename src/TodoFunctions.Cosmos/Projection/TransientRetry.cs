@@ -4,9 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace TodoFunctions.Cosmos;
 
+/// <summary>
+/// A projection step that kept failing for a reason that passes (an outage, a lagging replica) until the retry bound:
+/// an operator's retry that ends in one may be repeated later, so HTTP answers it with 503, not 500.
+/// </summary>
+public abstract class TransientProjectionException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>A dead-letter record that could not be stored: the queue's outage, as transient as a database's.</summary>
 internal sealed class PoisonRecordingFailedException(Exception inner)
-    : Exception($"The dead-letter record could not be stored: {inner.Message}", inner);
+    : TransientProjectionException($"The dead-letter record could not be stored: {inner.Message}", inner);
 
 /// <summary>
 /// The projector's one retry policy: a transient failure (throttling, unavailability, timeouts, a split range, a
@@ -55,4 +61,4 @@ internal sealed class TransientRetry(IOptions<TodoStoreOptions> options, TimePro
 /// from a lagging replica. Trusting it would clear the parked marker behind events the projector held back.
 /// </summary>
 internal sealed class StaleEventStoreReadException(Guid todoId, long read, long held)
-    : Exception($"The event store returned todo {todoId} up to version {read}, behind version {held} that the change feed delivered; reading again.");
+    : TransientProjectionException($"The event store returned todo {todoId} up to version {read}, behind version {held} that the change feed delivered; reading again.");
