@@ -71,7 +71,7 @@ internal sealed class TodoEventCodec(EventSchema schema)
     private StoredEventData Upcast(EventDocument document)
     {
         if (document.SchemaVersion > schema.EventVersion)
-            throw new InvalidDataException($"Document {document.Id} has schema version {document.SchemaVersion}; this code reads up to {schema.EventVersion}.");
+            throw new EventFromNewerReleaseException(document.Id, document.SchemaVersion, schema.EventVersion);
         var stored = new StoredEventData(document.Type, document.Data);
         for (var version = document.SchemaVersion; version < schema.EventVersion; version++)
             stored = schema.Upcasters.TryGetValue(version, out var upcast)

@@ -44,6 +44,24 @@ public sealed class SchemaEvolutionTests(CosmosEndpoint endpoint) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_event_from_a_newer_release_is_neither_parked_nor_a_failed_command_on_this_release_but_unavailable_for_now()
+    {
+        var newer = EventSchema.Current with { EventVersion = 2, FoldVersion = 2 };
+        await using var next = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, schema: newer);
+        var id = await next.CreateAsync("walk the dog");
+        await using var current = await TodoStoreHarness.StartAsync(
+            endpoint, withProjector: false, databaseName: next.DatabaseName, projectionProgressTimeout: TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAsync<EventFromNewerReleaseException>(() =>
+            current.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default));
+        await Assert.ThrowsAsync<EventFromNewerReleaseException>(async () => await current.Projector.ProjectAsync(await current.DocumentsOfAsync(id), default));
+
+        Assert.Empty(current.Poison.Recorded);
+        Assert.Empty(await current.Admin.ListParkedAsync(default));
+        Assert.Single(await current.DocumentsOfAsync(id), document => document.IsEvent);
+    }
+
+    [Fact]
     public async Task After_a_rollback_a_snapshot_from_a_newer_fold_is_not_trusted_the_events_are_folded_and_the_snapshot_rewritten()
     {
         var newerFold = EventSchema.Current with { FoldVersion = 2 };

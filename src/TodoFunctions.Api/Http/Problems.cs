@@ -101,6 +101,9 @@ internal static class Problems
         CosmosException busy when IsUnavailable(busy.StatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         // The SDK's own timeouts and lost connections; the request's own abort never reaches here (see TodoHttp.Respond).
         OperationCanceledException or HttpRequestException => Busy(TimeSpan.FromSeconds(1)),
+        EventFromNewerReleaseException => Problem(StatusCodes.Status503ServiceUnavailable,
+            "This todo holds an event written by a newer release of the app, which this instance cannot read yet; retry in 5 s.")
+            .WithHeader("Retry-After", "5"),
         TransientProjectionException => Problem(StatusCodes.Status503ServiceUnavailable,
             "The projection could not complete this now (its store or dead-letter queue is unavailable, or a replica is behind); retry in 5 s.")
             .WithHeader("Retry-After", "5"),

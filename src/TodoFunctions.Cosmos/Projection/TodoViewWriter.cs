@@ -138,7 +138,7 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             {
                 return (stream.Apply(codec.Decode(document), document.Timestamp), null);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not (OperationCanceledException or EventFromNewerReleaseException))
             {
                 error = e;
             }
