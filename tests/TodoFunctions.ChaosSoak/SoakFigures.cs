@@ -18,7 +18,9 @@ internal static class SoakFigures
         Console.WriteLine("  by kind:   " + string.Join(", ", writes.GroupBy(e => e.Kind).Select(kind => $"{kind.Key} {kind.Count()}")));
         Console.WriteLine("  by answer: " + string.Join(", ", writes.GroupBy(e => e.Status?.ToString() ?? e.Failure).OrderBy(status => status.Key).Select(status => $"{status.Key} {status.Count()}")));
         Console.WriteLine($"Reads: {exchanges.Count - writes.Count}; 503s (all requests): {exchanges.Count(e => e.Status == 503)}, of them without Retry-After: {exchanges.Count(e => e.Status == 503 && !e.HasRetryAfter)}");
-        Console.WriteLine($"Read-your-writes (X-Read-Model-Caught-Up): true {acknowledged.Count(e => e.ReadModelCaughtUp == true)}, false {acknowledged.Count(e => e.ReadModelCaughtUp == false)}");
+        var waited = acknowledged.Where(e => e.WaitedForReadModel).ToList();
+        Console.WriteLine($"Read-your-writes (X-Read-Model-Caught-Up) of the {waited.Count} acknowledged writes that waited: true {waited.Count(e => e.ReadModelCaughtUp == true)}, " +
+            $"false {waited.Count(e => e.ReadModelCaughtUp == false)}; the {acknowledged.Count - waited.Count} that sent X-Wait-For-Read-Model: false answer false by definition");
         if (acknowledged.Count > 0)
         {
             var latencies = acknowledged.Select(e => e.Latency.TotalMilliseconds).ToList();
