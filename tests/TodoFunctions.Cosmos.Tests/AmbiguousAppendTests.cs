@@ -106,18 +106,7 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
-        endpoint.Emulator!.Faults.Install(new FaultPlan
-        {
-            Seed = 9,
-            Rules =
-            [
-                new FaultRule
-                {
-                    Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer,
-                    PartitionKey = new JValue(id.ToString()), Outcome = FaultOutcome.Timeout,
-                },
-            ],
-        });
+        InstallOnAppends(FaultOutcome.Timeout, id, next: null);
         var context = TodoStoreHarness.NoWait();
 
         var unknown = await Assert.ThrowsAsync<WriteOutcomeUnknownException>(() =>
@@ -134,18 +123,7 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var others = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.CreateAsync($"todo {i}")));
         var unreachable = await store.CreateAsync("unreachable");
-        endpoint.Emulator!.Faults.Install(new FaultPlan
-        {
-            Seed = 9,
-            Rules =
-            [
-                new FaultRule
-                {
-                    Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer,
-                    PartitionKey = new JValue(unreachable.ToString()), Outcome = FaultOutcome.ServiceUnavailable,
-                },
-            ],
-        });
+        InstallOnAppends(FaultOutcome.ServiceUnavailable, unreachable, next: null);
 
         var incomplete = await Assert.ThrowsAsync<DeleteAllIncompleteException>(() => store.Commands.DeleteAllAsync(TodoStoreHarness.NoWait(), default));
 
@@ -158,8 +136,11 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
 
     public void Dispose() => endpoint.Emulator?.Faults.Clear();
 
-    /// <summary>Fails the first append batch to the todo (to every new todo when <paramref name="todoId"/> is null).</summary>
-    private void InstallOnAppends(FaultOutcome fault, Guid? todoId) =>
+    /// <summary>
+    /// Fails the first <paramref name="next"/> append batches to the todo (every one when null; to every new todo when
+    /// <paramref name="todoId"/> is null).
+    /// </summary>
+    private void InstallOnAppends(FaultOutcome fault, Guid? todoId, int? next = 1) =>
         endpoint.Emulator!.Faults.Install(new FaultPlan
         {
             Seed = 9,
@@ -170,7 +151,7 @@ public sealed class AmbiguousAppendTests(CosmosEndpoint endpoint) : IClassFixtur
                     Operations = [FaultOperation.Batch],
                     Container = TodoStoreLayout.EventsContainer,
                     PartitionKey = todoId is { } id ? new JValue(id.ToString()) : null,
-                    Next = 1,
+                    Next = next,
                     Outcome = fault,
                 },
             ],
