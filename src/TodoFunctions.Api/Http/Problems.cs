@@ -151,7 +151,7 @@ internal static class Problems
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Detail = $"{incomplete.Deleted} todos were deleted, but {incomplete.Failed} could not be while the database was unavailable. "
+            Detail = $"{incomplete.Deleted} todos were deleted; {incomplete.Failed} could not be, or could not be confirmed, while the database was unavailable. "
                 + "Retry in 1 s to delete the rest.",
         };
         problem.Extensions["deleted"] = incomplete.Deleted;
