@@ -17,6 +17,7 @@ internal sealed class ChangeFeedProjectionService(
     IOptions<TodoStoreOptions> options,
     TodoStoreInitializer initializer,
     IServiceScopeFactory scopes,
+    TransientRetry retry,
     Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch,
     ILogger<ChangeFeedProjectionService> logger) : IHostedService
 {
@@ -25,8 +26,19 @@ internal sealed class ChangeFeedProjectionService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await initializer.EnsureCreatedIfConfiguredAsync(cancellationToken);
-        var settings = options.Value;
-        processor = client.GetContainer(settings.DatabaseName, settings.EventsContainer)
+        // Starting reads the leases; a transient failure there must not stop the host (a restart during an outage).
+        processor = await retry.RunAsync(async _ =>
+        {
+            var built = Build(options.Value);
+            await built.StartAsync();
+            return built;
+        }, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => processor?.StopAsync() ?? Task.CompletedTask;
+
+    private ChangeFeedProcessor Build(TodoStoreOptions settings) =>
+        client.GetContainer(settings.DatabaseName, settings.EventsContainer)
             .GetChangeFeedProcessorBuilder(settings.ProcessorName, HandleChangesAsync)
             .WithInstanceName(settings.InstanceName)
             .WithLeaseContainer(client.GetContainer(settings.DatabaseName, settings.LeasesContainer))
@@ -36,10 +48,6 @@ internal sealed class ChangeFeedProjectionService(
             .WithStartTime(DateTime.MinValue.ToUniversalTime())
             .WithErrorNotification(LogErrorAsync)
             .Build();
-        await processor.StartAsync();
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => processor?.StopAsync() ?? Task.CompletedTask;
 
     private async Task HandleChangesAsync(ChangeFeedProcessorContext context, Stream changes, CancellationToken cancellationToken)
     {

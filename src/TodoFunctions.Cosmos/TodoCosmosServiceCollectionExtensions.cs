@@ -77,6 +77,7 @@ public static class TodoCosmosServiceCollectionExtensions
                 provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
                 provider.GetRequiredService<TodoStoreInitializer>(),
                 provider.GetRequiredService<IServiceScopeFactory>(),
+                provider.GetRequiredService<TransientRetry>(),
                 handleBatch,
                 provider.GetRequiredService<ILogger<ChangeFeedProjectionService>>());
         });

@@ -12,14 +12,14 @@ try
 }
 catch (FormatException invalid)
 {
-    Console.Error.WriteLine($"{invalid.Message} Usage: --seed N --seconds S (or {SoakOptions.SeedVariable}, {SoakOptions.SecondsVariable}).");
+    Console.Error.WriteLine($"{invalid.Message} Usage: --seed N --seconds S --replica-lag-ms L (or {SoakOptions.SeedVariable}, {SoakOptions.SecondsVariable}, {SoakOptions.ReplicaLagVariable}).");
     return 2;
 }
 
-Console.WriteLine($"Chaos soak: seed {options.Seed}, {options.Seconds} s of workload");
+Console.WriteLine($"Chaos soak: seed {options.Seed}, {options.Seconds} s of workload, replica lag {options.ReplicaLagMs} ms");
 try
 {
-    await using var cluster = await SoakCluster.StartAsync();
+    await using var cluster = await SoakCluster.StartAsync(TimeSpan.FromMilliseconds(options.ReplicaLagMs));
     using var workload = new Workload(cluster, options.Seed);
     var duration = TimeSpan.FromSeconds(options.Seconds);
 

@@ -33,11 +33,12 @@ internal sealed class SoakCluster : IAsyncDisposable
     /// <summary>Where each host process's log is written when it ends (killed, or at the end of the run).</summary>
     public string LogDirectory { get; } = Directory.CreateTempSubdirectory("todofunctions-soak-").FullName;
 
-    public static async Task<SoakCluster> StartAsync()
+    public static async Task<SoakCluster> StartAsync(TimeSpan replicaLag)
     {
         var emulator = await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions
         {
             PartitionKeyRangesByContainer = new Dictionary<string, int> { [TodoStoreLayout.EventsContainer] = EventRanges },
+            ReplicaLag = replicaLag,
         });
         var cluster = new SoakCluster(emulator, await AzuriteQueueService.StartAsync(new AzuriteOptions()));
         // One after the other: the first creates the database and containers, the second finds them.

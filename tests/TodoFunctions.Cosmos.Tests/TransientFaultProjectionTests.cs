@@ -13,6 +13,29 @@ public sealed class TransientFaultProjectionTests(CosmosEndpoint endpoint) : ICl
 {
     private FaultInjector Faults => endpoint.Emulator!.Faults;
 
+    [Fact]
+    public async Task A_projector_that_starts_while_reading_its_leases_fails_transiently_starts_once_the_reads_pass()
+    {
+        Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules = [new FaultRule { Operations = [FaultOperation.Query], Container = TodoStoreLayout.LeasesContainer, Next = 3, Outcome = FaultOutcome.ServiceUnavailable }],
+        });
+        try
+        {
+            await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true, projectionProgressTimeout: TimeSpan.FromSeconds(30));
+
+            var id = await store.CreateAsync("walk the dog", waitForReadModel: true);
+
+            Assert.Equal(await store.FoldAsync(id), await store.ReadModel.GetAsync(id, default));
+            Assert.Contains(Faults.Injected, fault => fault.Container == TodoStoreLayout.LeasesContainer);
+        }
+        finally
+        {
+            Faults.Clear();
+        }
+    }
+
     [Theory]
     [InlineData(FaultOutcome.ServiceUnavailable)]
     [InlineData(FaultOutcome.Timeout)]
