@@ -51,8 +51,7 @@ internal sealed class ChangeFeedProjectionService(
 
     private async Task HandleChangesAsync(ChangeFeedProcessorContext context, Stream changes, CancellationToken cancellationToken)
     {
-        using var page = await JsonDocument.ParseAsync(changes, cancellationToken: cancellationToken);
-        IReadOnlyList<JsonElement> documents = [.. page.RootElement.GetProperty("Documents").EnumerateArray().Select(document => document.Clone())];
+        var documents = await DeliveredChanges.DocumentsOfPageAsync(changes, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         await handleBatch(scope.ServiceProvider, documents, cancellationToken);
     }

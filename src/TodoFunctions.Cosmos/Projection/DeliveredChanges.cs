@@ -26,6 +26,13 @@ internal static class DeliveredChanges
 {
     private static readonly string[] RequiredEventProperties = ["id", "todoId", "kind", "version", "type", "schemaVersion", "data", "timestamp"];
 
+    /// <summary>The documents of one change-feed page as the service sends it (<c>{"Documents":[…]}</c>), each still raw.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> DocumentsOfPageAsync(Stream page, CancellationToken cancellationToken)
+    {
+        using var json = await JsonDocument.ParseAsync(page, cancellationToken: cancellationToken);
+        return [.. json.RootElement.GetProperty("Documents").EnumerateArray().Select(document => document.Clone())];
+    }
+
     /// <summary>Each todo's delivery, and the documents that name no readable todo.</summary>
     public static (IReadOnlyList<(Guid TodoId, Delivery Delivery)> Todos, IReadOnlyList<UnreadableEvent> WithoutTodo) Read(IReadOnlyList<JsonElement> changes)
     {

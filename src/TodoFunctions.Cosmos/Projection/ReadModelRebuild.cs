@@ -99,12 +99,8 @@ internal sealed class ReadModelRebuild(
     }
 
     /// <summary>A page's documents, read one by one as the live projector reads them.</summary>
-    private static async Task<IReadOnlyList<JsonElement>> ChangesOfAsync(ResponseMessage page, CancellationToken cancellationToken)
-    {
-        page.EnsureSuccessStatusCode();
-        using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken);
-        return [.. json.RootElement.GetProperty("Documents").EnumerateArray().Select(document => document.Clone())];
-    }
+    private static Task<IReadOnlyList<JsonElement>> ChangesOfAsync(ResponseMessage page, CancellationToken cancellationToken) =>
+        DeliveredChanges.DocumentsOfPageAsync(page.EnsureSuccessStatusCode().Content, cancellationToken);
 
     /// <summary>
     /// Replays a page into the target, each todo with transient failures retried in place; an unreadable document
