@@ -4,8 +4,8 @@ using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>Who asks and on which terms: the correlation id stored on every event, an optional If-Match, and whether to wait for the read model.</summary>
-public sealed record CommandContext(string CorrelationId, long? ExpectedVersion = null, bool WaitForReadModel = true)
+/// <summary>Who asks and on which terms: the correlation id stored on every event, an optional precondition, and whether to wait for the read model.</summary>
+public sealed record CommandContext(string CorrelationId, WritePrecondition? Precondition = null, bool WaitForReadModel = true)
 {
     /// <summary>
     /// Stored on every event of the command's append, so a writer whose answer was lost can read whether the append
@@ -23,8 +23,11 @@ public abstract record CommandOutcome
     /// <summary>The domain refused the command; nothing was stored.</summary>
     public sealed record Rejected(RejectionReason Reason, string Detail) : CommandOutcome;
 
-    /// <summary>The caller's expected version is stale (HTTP 412); nothing was stored.</summary>
-    public sealed record VersionMismatch(long CurrentVersion) : CommandOutcome;
+    /// <summary>
+    /// The caller's <see cref="WritePrecondition"/> does not hold (HTTP 412) for the todo at <see cref="CurrentVersion"/>,
+    /// <c>null</c> when it has no current representation; nothing was stored.
+    /// </summary>
+    public sealed record PreconditionFailed(long? CurrentVersion) : CommandOutcome;
 }
 
 /// <summary>How many todos <see cref="TodoCommandService.DeleteAllAsync"/> deleted, and whether the read model shows it.</summary>
@@ -59,7 +62,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     {
         var todoId = Guid.NewGuid();
         using var watch = WatchIfWaiting(todoId, context);
-        var (outcome, appended) = await TransactAsync(TodoStream.Unwritten(todoId), command, context with { ExpectedVersion = null }, cancellationToken);
+        var (outcome, appended) = await TransactAsync(TodoStream.Unwritten(todoId), command, context with { Precondition = null }, cancellationToken);
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 
@@ -88,7 +91,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 var watch = WatchIfWaiting(todoId, context);
                 try
                 {
-                    var delete = context with { ExpectedVersion = null, CommandId = $"{context.CommandId}:{todoId}" };
+                    var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}" };
                     var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
                     // One deleted concurrently by someone else is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;
@@ -121,9 +124,11 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     {
         for (var attempt = 1; ; attempt++)
         {
+            // Before deciding: a precondition names a representation, so on a deleted todo it fails (412) rather than the command (404).
+            var currentVersion = stream.State is { IsDeleted: false } ? stream.Version : (long?)null;
+            if (context.Precondition is { } precondition && !precondition(currentVersion)) return (new CommandOutcome.PreconditionFailed(currentVersion), false);
             var decision = Todo.Decide(stream.State, command);
             if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), false);
-            if (context.ExpectedVersion is { } expected && expected != stream.Version) return (new CommandOutcome.VersionMismatch(stream.Version), false);
             if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), false);
 
             if (await store.TryAppendAsync(stream, decision.Events, context, cancellationToken) is { } appended)

@@ -61,6 +61,9 @@ public sealed class PoisonEventTests(LocalHostFixture fixture, ITestOutputHelper
         var staleTodo = await stale.ReadJsonAsync();
         Assert.Equal("last good title", staleTodo.GetProperty("title").GetString());
         Assert.True(staleTodo.GetProperty("stale").GetBoolean());
+        using var staleRevalidated = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, poisoned.Url()) { Headers = { { "If-None-Match", "\"2\"" } } });
+        Assert.Equal(HttpStatusCode.NotModified, staleRevalidated.StatusCode);
+        Assert.Equal("parked-at-version=3", staleRevalidated.Header("X-Read-Model-Stale"));
         var listed = await client.ListTodosAsync();
         Assert.True(listed.Single(todo => todo.Url() == poisoned.Url()).GetProperty("stale").GetBoolean());
         Assert.False(listed.Single(todo => todo.Url() == bystander.Url()).TryGetProperty("stale", out _));

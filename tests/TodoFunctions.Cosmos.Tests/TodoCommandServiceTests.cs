@@ -53,27 +53,64 @@ public sealed class TodoCommandServiceTests(CosmosEndpoint endpoint) : IClassFix
     }
 
     [Fact]
-    public async Task A_stale_expected_version_answers_VersionMismatch_with_the_current_version_and_appends_nothing()
+    public async Task A_failing_precondition_answers_PreconditionFailed_with_the_current_version_and_appends_nothing()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
         await store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
 
-        var outcome = await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "x"), new CommandContext("c", ExpectedVersion: 1, WaitForReadModel: false), default);
+        var outcome = await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "x"), Expecting(version => version == 1), default);
 
-        Assert.Equal(new CommandOutcome.VersionMismatch(2), outcome);
+        Assert.Equal(new CommandOutcome.PreconditionFailed(2), outcome);
         Assert.Equal(2, (await store.Store.ReadStreamAsync(id, default)).Count);
     }
 
     [Fact]
-    public async Task A_current_expected_version_lets_the_command_through()
+    public async Task A_holding_precondition_lets_the_command_through()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
 
-        var outcome = await store.Commands.ExecuteAsync(id, new DeleteTodo(), new CommandContext("c", ExpectedVersion: 1, WaitForReadModel: false), default);
+        var outcome = await store.Commands.ExecuteAsync(id, new DeleteTodo(), Expecting(version => version == 1), default);
 
         Assert.Equal(2, Assert.IsType<CommandOutcome.Succeeded>(outcome).Todo.Version);
+    }
+
+    [Fact]
+    public async Task A_precondition_sees_no_current_version_on_a_deleted_or_unknown_todo_and_fails_before_the_command_is_rejected()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var deleted = await store.CreateAsync("walk the dog");
+        await store.Commands.ExecuteAsync(deleted, new DeleteTodo(), TodoStoreHarness.NoWait(), default);
+        var seen = new List<long?>();
+
+        var onDeleted = await store.Commands.ExecuteAsync(deleted, new UpdateTodo(Title: "x"), Expecting(version => { seen.Add(version); return false; }), default);
+        var onUnknown = await store.Commands.ExecuteAsync(Guid.NewGuid(), new DeleteTodo(), Expecting(version => { seen.Add(version); return false; }), default);
+
+        Assert.Equal([null, null], seen);
+        Assert.Equal(new CommandOutcome.PreconditionFailed(null), onDeleted);
+        Assert.Equal(new CommandOutcome.PreconditionFailed(null), onUnknown);
+    }
+
+    [Fact]
+    public async Task A_precondition_is_evaluated_again_after_a_lost_race_and_fails_on_the_winner_s_version()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        var seen = new List<long?>();
+        // Holds unless the todo is at version 2 (an If-None-Match: "2"); its first evaluation lets a rival write version 2.
+        bool NotAtVersion2(long? version)
+        {
+            seen.Add(version);
+            if (seen.Count == 1) Task.Run(() => store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "rival"), TodoStoreHarness.NoWait(), default)).Wait();
+            return version != 2;
+        }
+
+        var outcome = await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "mine"), Expecting(NotAtVersion2), default);
+
+        Assert.Equal([1, 2], seen);
+        Assert.Equal(new CommandOutcome.PreconditionFailed(2), outcome);
+        Assert.Equal("rival", (await store.Store.LoadAsync(id, default)).State!.Title);
     }
 
     [Fact]
@@ -156,4 +193,6 @@ public sealed class TodoCommandServiceTests(CosmosEndpoint endpoint) : IClassFix
 
         Assert.Equal(new DeleteAllOutcome(0, ReadModelCaughtUp: true), await store.Commands.DeleteAllAsync(new CommandContext("clear"), default));
     }
+
+    private static CommandContext Expecting(WritePrecondition precondition) => new("c", precondition, WaitForReadModel: false);
 }

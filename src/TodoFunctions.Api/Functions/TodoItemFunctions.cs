@@ -7,31 +7,38 @@ using TodoFunctions.Domain;
 
 namespace TodoFunctions.Api.Functions;
 
-/// <summary>One todo, <c>/api/todos/{id}</c>: read it, change it, delete it.</summary>
+/// <summary>One todo, <c>/api/todos/{id}</c>: read it, change or replace it, delete it.</summary>
 public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands, TodoReadModel readModel)
 {
+    /// <summary>Evaluates If-Match, then If-None-Match, as RFC 9110 §13.2.2 orders them, against the read model's version.</summary>
     [Function("GetTodo")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todo)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
-            await readModel.GetAsync(TodoHttp.TodoId(id), cancellationToken) is { } todo
-                ? TodoAnswers.Todo(request, todo)
-                : Problems.TodoNotFound());
+        {
+            var todo = await readModel.GetAsync(TodoHttp.TodoId(id), cancellationToken);
+            var currentEtag = todo is null ? null : EntityTags.For(todo.Version);
+            if (!EntityTags.Match(request, currentEtag)) return Problems.ForRefusal(new CommandOutcome.PreconditionFailed(todo?.Version));
+            if (todo is null) return Problems.TodoNotFound();
+            return EntityTags.NoneMatch(request, currentEtag) ? TodoAnswers.Todo(request, todo) : TodoAnswers.NotModified(todo);
+        });
 
     [Function("UpdateTodo")]
     public Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = TodoRoutes.Todo)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () =>
-        {
-            var todoId = TodoHttp.TodoId(id);
-            var command = await TodoRequestBody.ReadUpdateAsync(request, cancellationToken);
-            var outcome = await commands.ExecuteAsync(todoId, command, TodoHttp.CommandContext(request), cancellationToken);
-            return TodoAnswers.Updated(request, outcome);
-        });
+        http.Respond(request, async () => await ApplyAsync(request, id, await TodoRequestBody.ReadUpdateAsync(request, cancellationToken), cancellationToken));
+
+    /// <summary>Decided as a PATCH of every field, so a PUT appends the same events and one that changes nothing appends none.</summary>
+    [Function("ReplaceTodo")]
+    public Task<IActionResult> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = TodoRoutes.Todo)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        http.Respond(request, async () => await ApplyAsync(request, id, await TodoRequestBody.ReadReplaceAsync(request, cancellationToken), cancellationToken));
 
     [Function("DeleteTodo")]
     public Task<IActionResult> Delete(
@@ -43,6 +50,9 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
 
     [Function("TodoOtherMethods")]
     public Task<IActionResult> OtherMethods(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "put", "post", Route = TodoRoutes.Todo)] HttpRequest request) =>
-        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, PATCH, DELETE, OPTIONS")));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", "post", Route = TodoRoutes.Todo)] HttpRequest request) =>
+        http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")));
+
+    private async Task<IActionResult> ApplyAsync(HttpRequest request, string id, UpdateTodo command, CancellationToken cancellationToken) =>
+        TodoAnswers.Updated(request, await commands.ExecuteAsync(TodoHttp.TodoId(id), command, TodoHttp.CommandContext(request), cancellationToken));
 }

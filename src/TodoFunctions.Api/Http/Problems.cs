@@ -86,8 +86,9 @@ internal static class Problems
         CommandOutcome.Rejected { Reason: RejectionReason.NotFound or RejectionReason.Deleted } => TodoNotFound(),
         CommandOutcome.Rejected { Reason: RejectionReason.InvalidTitle } invalid => Validation(new() { ["title"] = [invalid.Detail] }),
         CommandOutcome.Rejected { Reason: RejectionReason.AlreadyExists } conflict => Problem(StatusCodes.Status409Conflict, conflict.Detail),
-        CommandOutcome.VersionMismatch stale => PreconditionFailed($"The todo is at version {stale.CurrentVersion}, not the one If-Match names.")
-            .WithHeader("ETag", VersionTags.For(stale.CurrentVersion)),
+        CommandOutcome.PreconditionFailed { CurrentVersion: { } current } => PreconditionFailed(
+            $"The todo is at version {current}, which the request's If-Match does not name or its If-None-Match does.").WithHeader("ETag", EntityTags.For(current)),
+        CommandOutcome.PreconditionFailed => PreconditionFailed("This todo does not exist or has been deleted, so no If-Match can name it."),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a refusal."),
     };
 

@@ -18,11 +18,11 @@ internal static class TodoAnswers
     /// </summary>
     public const string StaleHeader = "X-Read-Model-Stale";
 
-    public static HttpAnswer Todo(HttpRequest request, TodoView todo, int status = StatusCodes.Status200OK)
-    {
-        var answer = new HttpAnswer(status, Representation(request, todo)).WithHeader(HeaderNames.ETag, VersionTags.For(todo.Version));
-        return todo.ParkedAtVersion is { } parkedAt ? answer.WithHeader(StaleHeader, $"parked-at-version={parkedAt}") : answer;
-    }
+    public static HttpAnswer Todo(HttpRequest request, TodoView todo, int status = StatusCodes.Status200OK) =>
+        Validated(new HttpAnswer(status, Representation(request, todo)), todo);
+
+    /// <summary>304 to a GET whose If-None-Match names the todo: no body, but the headers its 200 would carry.</summary>
+    public static HttpAnswer NotModified(TodoView todo) => Validated(new HttpAnswer(StatusCodes.Status304NotModified), todo);
 
     public static HttpAnswer List(HttpRequest request, IReadOnlyList<TodoView> todos) =>
         new(StatusCodes.Status200OK, todos.Select(todo => Representation(request, todo)).ToList());
@@ -49,9 +49,16 @@ internal static class TodoAnswers
         ? new HttpAnswer(StatusCodes.Status204NoContent)
             .WithHeader(HeaderNames.Allow, allowedMethods)
             .WithHeader(HeaderNames.AccessControlAllowMethods, TodoRoutes.CorsMethods)
-            .WithHeader(HeaderNames.AccessControlAllowHeaders, $"Content-Type, If-Match, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
+            .WithHeader(HeaderNames.AccessControlAllowHeaders,
+                $"Content-Type, If-Match, If-None-Match, Idempotency-Key, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
             .WithHeader(HeaderNames.AccessControlMaxAge, "86400")
         : Problems.MethodNotAllowed(request.Method, allowedMethods);
+
+    private static HttpAnswer Validated(HttpAnswer answer, TodoView todo)
+    {
+        answer.WithHeader(HeaderNames.ETag, EntityTags.For(todo.Version));
+        return todo.ParkedAtVersion is { } parkedAt ? answer.WithHeader(StaleHeader, $"parked-at-version={parkedAt}") : answer;
+    }
 
     private static HttpAnswer Written(HttpAnswer answer, bool readModelCaughtUp) =>
         answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");

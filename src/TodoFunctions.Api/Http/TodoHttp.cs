@@ -54,11 +54,11 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
             allowedMethods is null ? Problems.NoSuchResource() : Problems.MethodNotAllowed(request.Method, allowedMethods)));
 
     /// <summary>
-    /// How a write is run: traced by the correlation id, guarded by If-Match, and answered once the read model has it
+    /// How a write is run: traced by the correlation id, guarded by If-Match and If-None-Match, and answered once the read model has it
     /// unless the client opts out with <see cref="WaitForReadModelHeader"/>.
     /// </summary>
     public static CommandContext CommandContext(HttpRequest request) =>
-        new(CorrelationId(request), VersionTags.ExpectedVersion(request),
+        new(CorrelationId(request), EntityTags.Precondition(request),
             WaitForReadModel: !string.Equals(request.Headers[WaitForReadModelHeader], "false", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The todo an <c>{id}</c> route value names; one that is not a UUID names no todo.</summary>

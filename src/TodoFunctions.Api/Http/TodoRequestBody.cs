@@ -6,7 +6,7 @@ using TodoFunctions.Domain;
 namespace TodoFunctions.Api.Http;
 
 /// <summary>
-/// Reads a POST or PATCH body into a command, refusing whatever the API does not accept before anything reaches the
+/// Reads a POST, PATCH or PUT body into a command, refusing whatever the API does not accept before anything reaches the
 /// application, so a refused request stores nothing.
 /// </summary>
 internal static class TodoRequestBody
@@ -15,7 +15,7 @@ internal static class TodoRequestBody
 
     public static async Task<CreateTodo> ReadCreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var fields = await ReadFieldsAsync(request, titleRequired: true, cancellationToken);
+        var fields = await ReadFieldsAsync(request, titleRequired: true, completedRequired: false, cancellationToken);
         return new CreateTodo(
             fields.Title.Value,
             fields.Completed.HasValue && fields.Completed.Value,
@@ -23,14 +23,21 @@ internal static class TodoRequestBody
     }
 
     public static Task<UpdateTodo> ReadUpdateAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        ReadFieldsAsync(request, titleRequired: false, cancellationToken);
+        ReadFieldsAsync(request, titleRequired: false, completedRequired: false, cancellationToken);
 
-    private static async Task<UpdateTodo> ReadFieldsAsync(HttpRequest request, bool titleRequired, CancellationToken cancellationToken)
+    /// <summary>A PUT body is a whole todo: title and completed are required, and a missing order means no order.</summary>
+    public static async Task<UpdateTodo> ReadReplaceAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var fields = await ReadFieldsAsync(request, titleRequired: true, completedRequired: true, cancellationToken);
+        return fields.Order.HasValue ? fields : fields with { Order = (int?)null };
+    }
+
+    private static async Task<UpdateTodo> ReadFieldsAsync(HttpRequest request, bool titleRequired, bool completedRequired, CancellationToken cancellationToken)
     {
         using var body = await ReadObjectAsync(request, cancellationToken);
         try
         {
-            return ReadFields(body.RootElement, titleRequired);
+            return ReadFields(body.RootElement, titleRequired, completedRequired);
         }
         catch (InvalidOperationException untranscodable)
         {
@@ -39,7 +46,7 @@ internal static class TodoRequestBody
         }
     }
 
-    private static UpdateTodo ReadFields(JsonElement body, bool titleRequired)
+    private static UpdateTodo ReadFields(JsonElement body, bool titleRequired, bool completedRequired)
     {
         var fields = new UpdateTodo();
         var errors = new Dictionary<string, string[]>();
@@ -86,6 +93,7 @@ internal static class TodoRequestBody
             }
         }
         if (titleRequired && !fields.Title.HasValue) errors.TryAdd("title", ["The title is required."]);
+        if (completedRequired && !fields.Completed.HasValue) errors.TryAdd("completed", ["completed is required: a PUT replaces the whole todo."]);
         return errors.Count == 0 ? fields : throw new ProblemException(Problems.Validation(errors));
     }
 

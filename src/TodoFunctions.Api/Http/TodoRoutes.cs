@@ -21,5 +21,5 @@ public static class TodoRoutes
     public const string ParkedTodoRetry = Prefix + "/admin/projections/todos/parked/{id}/retry";
 
     /// <summary>What CORS preflights allow: every method the API serves on any of its routes.</summary>
-    public const string CorsMethods = "GET, POST, PATCH, DELETE, OPTIONS";
+    public const string CorsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 }
