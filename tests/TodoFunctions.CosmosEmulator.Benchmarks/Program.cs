@@ -6,7 +6,8 @@ using TodoFunctions.CosmosEmulator;
 using TodoFunctions.CosmosEmulator.Tests.Persistence;
 
 // Figures for the embedded emulator: how fast it starts, what one client gets from it, how fast the change feed
-// processor sees a write, what an ORDER BY page costs. Request charges come from the emulator's cost model: "modelled RU", never measured RU.
+// processor sees a write, what an ORDER BY page costs. Request charges come from the emulator's cost model:
+// "modelled RU", never measured RU.
 Environment.SetEnvironmentVariable("COSMOS_DISABLE_IMDS_ACCESS", "true");
 if (args is ["ordered-pages"])
 {
