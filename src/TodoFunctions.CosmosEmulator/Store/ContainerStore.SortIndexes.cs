@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Query;
 
@@ -35,7 +36,7 @@ internal sealed class SortIndexWalk(IEnumerable<StoredDocument> inScope)
 {
     public int Loaded { get; private set; }
 
-    public IEnumerable<Newtonsoft.Json.Linq.JObject> Documents => inScope.Select(document =>
+    public IEnumerable<JObject> Documents => inScope.Select(document =>
     {
         Loaded++;
         return document.Body;
