@@ -131,6 +131,38 @@ public sealed class OrderedIndexTests : IAsyncLifetime
         Assert.All(untouched, id => Assert.Single(seen, id));
     }
 
+    /// <summary>Writers race the pages (no pause between them): the walk returns positions in strictly increasing
+    /// order and every item no writer touched exactly once.</summary>
+    [EmbeddedEmulatorFact]
+    public async Task Pages_walked_while_writers_run_concurrently_return_every_untouched_item_once_in_order()
+    {
+        var container = (await database.CreateContainerAsync("raced", "/id")).Container;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 1500), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (index, _) =>
+            await container.CreateItemAsync(ListItem($"t{index:D5}", $"{index * 10:D6}", deleted: false), new PartitionKey($"t{index:D5}")));
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            for (var write = 0; !stop.IsCancellationRequested; write++)
+            {
+                var id = $"w{writer}-{write % 50:D2}";
+                await container.UpsertItemAsync(ListItem(id, $"{write * 7919 % 15000:D6}-{id}", deleted: write % 3 == 0), new PartitionKey(id));
+            }
+        })).ToList();
+
+        var returned = new List<JObject>();
+        using (var iterator = container.GetItemQueryIterator<JObject>(ListQuery, requestOptions: new QueryRequestOptions { MaxItemCount = 40 }))
+            while (iterator.HasMoreResults)
+                returned.AddRange(await iterator.ReadNextAsync());
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        var positions = returned.Select(item => item.Value<string>("listPosition")!).ToList();
+        Assert.Equal(positions.Order(StringComparer.Ordinal), positions);
+        Assert.Equal(positions.Count, positions.Distinct().Count());
+        var ids = returned.Select(item => item.Value<string>("id")!).Where(id => id.StartsWith('t')).ToList();
+        Assert.Equal(Enumerable.Range(0, 1500).Select(index => $"t{index:D5}"), ids);
+    }
+
     [EmbeddedEmulatorFact]
     public async Task The_modelled_charge_of_the_first_and_fifth_page_at_20k_items_is_within_1_2x_of_that_at_1k()
     {
