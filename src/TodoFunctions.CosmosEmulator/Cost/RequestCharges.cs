@@ -12,7 +12,11 @@ namespace TodoFunctions.CosmosEmulator.Cost;
 /// <item><term>point read, read in a batch</term><description>1 RU per KiB of the item</description></item>
 /// <item><term>create, replace, upsert, patch</term><description>5.3 RU per KiB + 0.05 RU per indexed (leaf) property</description></item>
 /// <item><term>delete</term><description>as writing the deleted item</description></item>
-/// <item><term>query page</term><description>2.3 RU + 0.02 RU per document scanned + 1 RU per KiB returned</description></item>
+/// <item><term>query page</term><description>2.3 RU + 0.02 RU per document loaded + 1 RU per KiB returned. A page
+/// served from an ordered index (ORDER BY) loads the items it walks from the cursor up to the first result past the
+/// page, those the filter rejects included, as the service's index walk does; a full evaluation loads every item in
+/// scope on its first page and none on later ones. The service's index lookups and per-partition fan-out are not
+/// modelled.</description></item>
 /// <item><term>change feed page</term><description>1 RU + 1 RU per KiB returned (an empty page costs 1 RU)</description></item>
 /// <item><term>batch</term><description>the sum of its operations</description></item>
 /// <item><term>account, database, container, partition key range requests; refused requests</term><description>1 RU</description></item>
@@ -26,7 +30,7 @@ internal static class RequestCharges
     private const double WritePerKilobyte = 5.3;
     private const double WritePerIndexedProperty = 0.05;
     private const double QueryBase = 2.3;
-    private const double QueryPerScannedDocument = 0.02;
+    private const double QueryPerLoadedDocument = 0.02;
     private const double FeedBase = 1;
 
     public static double PointRead(JObject document) => Kilobytes(document);
@@ -34,8 +38,8 @@ internal static class RequestCharges
     public static double Write(JObject document) =>
         Round(WritePerKilobyte * Kilobytes(document) + WritePerIndexedProperty * IndexedProperties(document));
 
-    public static double QueryPage(int scannedDocuments, IEnumerable<JToken> returned) =>
-        Round(QueryBase + QueryPerScannedDocument * scannedDocuments + ReturnedKilobytes(returned));
+    public static double QueryPage(int loadedDocuments, IEnumerable<JToken> returned) =>
+        Round(QueryBase + QueryPerLoadedDocument * loadedDocuments + ReturnedKilobytes(returned));
 
     public static double ChangeFeedPage(IEnumerable<JToken> returned) => Round(FeedBase + ReturnedKilobytes(returned));
 

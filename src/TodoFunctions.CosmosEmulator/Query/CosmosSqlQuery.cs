@@ -1,3 +1,4 @@
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace TodoFunctions.CosmosEmulator.Query;
@@ -45,8 +46,30 @@ public sealed class CosmosSqlQuery
     public IReadOnlyList<JToken> Execute(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters) =>
         QueryCursor.Start.NextPage(Rows(documents, parameters), int.MaxValue).Page;
 
+    /// <summary>The result order: the ORDER BY keys with their directions, then resource ids.</summary>
+    internal PositionOrder Order => _order;
+
+    /// <summary>Whether an ordered index of the container can serve the query: it has ORDER BY and no aggregate
+    /// (the parser refuses the two together), so its rows are the documents, in index order, that pass the filter.</summary>
+    internal bool IsOrderedByDocumentPaths => SortPaths.Count > 0;
+
+    /// <summary>What identifies the index that serves this query's ORDER BY: the sort keys' paths (a property and an
+    /// array element of the same name differ) and directions, whatever the FROM alias.</summary>
+    internal string SortIndexName => string.Join(",", _statement.OrderBy.Select(key => PathName(key.Expression) + (key.Descending ? " DESC" : "")));
+
     /// <summary>The defined results in result order, each with its position, and the row counts of OFFSET, LIMIT and TOP.</summary>
-    internal OrderedRows Rows(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters)
+    internal OrderedRows Rows(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters) =>
+        Rows(documents, parameters, inSortOrder: false);
+
+    /// <summary>As <see cref="Rows(IEnumerable{JObject}, IReadOnlyDictionary{string, JToken})"/> over documents
+    /// already in this query's result order (an index walk): evaluated lazily, so a page reads only what it needs.</summary>
+    internal OrderedRows RowsInSortOrder(IEnumerable<JObject> documentsInOrder, IReadOnlyDictionary<string, JToken> parameters) =>
+        Rows(documentsInOrder, parameters, inSortOrder: true);
+
+    /// <summary>Where a document stands in this query's result order.</summary>
+    internal RowPosition PositionOf(JObject document) => PositionOf(new EvaluationScope(document, new Dictionary<string, JToken>(), NoAggregates));
+
+    private OrderedRows Rows(IEnumerable<JObject> documents, IReadOnlyDictionary<string, JToken> parameters, bool inSortOrder)
     {
         if (_parameterNames.FirstOrDefault(name => !parameters.ContainsKey(name)) is { } missing)
             throw new CosmosSqlException($"The query parameter {missing} has no value.");
@@ -59,9 +82,10 @@ public sealed class CosmosSqlQuery
         var matching = sources.Where(IsMatch);
         IEnumerable<(JToken? Value, RowPosition Position)> rows = _aggregates.Count > 0
             ? [(Value: ProjectAggregates(matching.ToList(), parameters), Position: new RowPosition([], null))]
-            : matching.Select(row => (Value: Project(row), Position: PositionOf(row))).OrderBy(row => row.Position, _order);
+            : matching.Select(row => (Value: Project(row), Position: PositionOf(row)));
+        if (!inSortOrder) rows = rows.OrderBy(row => row.Position, _order);
         var defined = rows.Where(row => row.Value is not null).Select(row => new QueryRow(row.Value!, row.Position));
-        return new OrderedRows([.. defined], _order, skip, take, _statement.Distinct);
+        return new OrderedRows(inSortOrder ? defined : defined.ToList(), _order, skip, take, _statement.Distinct);
     }
 
     private bool IsMatch(EvaluationScope row) => _statement.Where is null || SqlValues.AsBoolean(_statement.Where.Evaluate(row)) == true;
@@ -79,6 +103,13 @@ public sealed class CosmosSqlQuery
             values[call] = call.Aggregate.Compute([.. rows.Select(row => call.Argument.Evaluate(row)).OfType<JToken>()]);
         return Project(new EvaluationScope(null, parameters, values));
     }
+
+    private static string PathName(SqlExpression path) => path switch
+    {
+        PropertyExpression property => PathName(property.Target) + "." + JsonConvert.ToString(property.Name),
+        IndexExpression element => PathName(element.Target) + "[" + ((LiteralExpression)element.Index).Value + "]",
+        _ => "",
+    };
 
     private static int? RowCount(SqlExpression? count, string clause, EvaluationScope scope)
     {

@@ -9,7 +9,7 @@ internal sealed record RowPosition(IReadOnlyList<JToken?> SortKeys, string? Rid)
 internal sealed record QueryRow(JToken Value, RowPosition Position);
 
 /// <summary>A query's rows in result order, before DISTINCT and the row-count clauses, which <see cref="QueryCursor"/> applies page by page.</summary>
-internal sealed record OrderedRows(IReadOnlyList<QueryRow> Rows, PositionOrder Order, int Skip, int Take, bool Distinct)
+internal sealed record OrderedRows(IEnumerable<QueryRow> Rows, PositionOrder Order, int Skip, int Take, bool Distinct)
 {
     /// <summary>A feed read without a query: every resource in scope, in resource id order.</summary>
     public static OrderedRows Feed(IEnumerable<JToken> resources) => new(

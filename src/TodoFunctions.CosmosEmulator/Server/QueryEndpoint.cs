@@ -7,8 +7,10 @@ using TodoFunctions.CosmosEmulator.Store;
 namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
-/// SQL queries and feed reads over items, containers and databases: the whole query is evaluated over the
-/// partition(s) in scope, then paged. The SDK passes results straight through (see <see cref="QueryRangePlan"/>).
+/// SQL queries and feed reads over items, containers and databases. An ORDER BY query over more than one partition
+/// key value at the latest state is served by walking the container's ordered index from the cursor; any other query
+/// is evaluated in full over the items in scope, then paged. The SDK passes results straight through (see
+/// <see cref="QueryRangePlan"/>).
 /// </summary>
 internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
 {
@@ -18,34 +20,42 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
         var query = CosmosSqlQuery.Parse(QueryText(body));
         if (request.Flag(CosmosHeaders.IsQueryPlanRequest))
             return new GatewayResponse(HttpStatusCode.OK, RequestCharges.Metadata) { Json = QueryRangePlan.For(query) };
-        var scope = QueryRangePlan.ScopeOf(request, container, query, snapshotLsn);
-        return Evaluate(request, body, query, container.Rid, "Documents", scope.Documents, container.Resource["indexingPolicy"], scope.WholeContainer);
+        OrderByIndexRule.Check(query.SortPaths, container.Resource["indexingPolicy"]);
+        var scope = QueryRangePlan.ScopeOf(request, container, query);
+        var parameters = Parameters(body);
+        if (query.IsOrderedByDocumentPaths && snapshotLsn is null && scope.PartitionKeyJson is null && !scope.Empty)
+        {
+            return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, cursor =>
+            {
+                var walk = container.WalkInSortOrder(query, cursor.After, scope.KeyRange);
+                return new QueryScan(query.RowsInSortOrder(walk.Documents, parameters), () => walk.Loaded);
+            });
+        }
+        var documents = scope.Documents(container, snapshotLsn);
+        return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, FullScan(query.Rows(documents, parameters), documents.Count));
     }
 
-    /// <summary>Runs a query; ORDER BY on several keys is checked against the indexing policy, when the resources have one.</summary>
+    /// <summary>Runs a query over databases or containers.</summary>
     public GatewayResponse Evaluate(GatewayRequest request, JObject body, string rid, string collectionName, IReadOnlyList<JToken> source) =>
-        Evaluate(request, body, CosmosSqlQuery.Parse(QueryText(body)), rid, collectionName, source, indexingPolicy: null, wholeContainer: false);
-
-    private GatewayResponse Evaluate(
-        GatewayRequest request, JObject body, CosmosSqlQuery query, string rid, string collectionName, IReadOnlyList<JToken> source,
-        JToken? indexingPolicy, bool wholeContainer)
-    {
-        if (indexingPolicy is not null) OrderByIndexRule.Check(query.SortPaths, indexingPolicy);
-        return Respond(request, rid, collectionName, QueryText(body), query.Rows(source.Cast<JObject>(), Parameters(body)), source.Count, wholeContainer);
-    }
+        Respond(request, rid, collectionName, QueryText(body), wholeContainer: false,
+            FullScan(CosmosSqlQuery.Parse(QueryText(body)).Rows(source.Cast<JObject>(), Parameters(body)), source.Count));
 
     /// <summary>A feed read without a query: every resource in scope, paged.</summary>
     public GatewayResponse Page(GatewayRequest request, string rid, string collectionName, IReadOnlyList<JToken> source) =>
-        Respond(request, rid, collectionName, "", OrderedRows.Feed(source), source.Count, wholeContainer: false);
+        Respond(request, rid, collectionName, "", wholeContainer: false, FullScan(OrderedRows.Feed(source), source.Count));
+
+    /// <summary>A full evaluation loads every item in scope for its first page; later pages come from its results.</summary>
+    private static Func<QueryCursor, QueryScan> FullScan(OrderedRows rows, int inScope) =>
+        cursor => new QueryScan(rows, () => cursor.Page == 0 ? inScope : 0);
 
     private GatewayResponse Respond(
-        GatewayRequest request, string rid, string collectionName, string queryText, OrderedRows rows, int inScope, bool wholeContainer)
+        GatewayRequest request, string rid, string collectionName, string queryText, bool wholeContainer, Func<QueryCursor, QueryScan> scanFrom)
     {
         var cursor = QueryContinuation.Read(request.Header(CosmosHeaders.Continuation));
         var limit = shortPages?.PageLimit(queryText, cursor.Page, request.MaxItemCount) ?? request.MaxItemCount;
-        var (page, next) = cursor.NextPage(rows, limit);
-        var scanned = cursor.Page == 0 ? inScope : 0;
-        return GatewayResponse.Feed(rid, collectionName, page, RequestCharges.QueryPage(scanned, page))
+        var scan = scanFrom(cursor);
+        var (page, next) = cursor.NextPage(scan.Rows, limit);
+        return GatewayResponse.Feed(rid, collectionName, page, RequestCharges.QueryPage(scan.LoadedDocuments(), page))
             .With(CosmosHeaders.Continuation, next is null ? null : QueryContinuation.Write(next, wholeContainer));
     }
 
@@ -59,3 +69,6 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
                 parameter => parameter.Value<string>("name") ?? throw GatewayException.BadRequest("A query parameter has no 'name'."),
                 parameter => parameter["value"] ?? JValue.CreateUndefined());
 }
+
+/// <summary>A query's rows from the cursor on, and how many items producing them loaded (known once the page is read).</summary>
+internal sealed record QueryScan(OrderedRows Rows, Func<int> LoadedDocuments);

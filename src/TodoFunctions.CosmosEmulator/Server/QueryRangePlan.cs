@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Partitions;
 using TodoFunctions.CosmosEmulator.Query;
 using TodoFunctions.CosmosEmulator.Store;
 
@@ -23,20 +24,19 @@ internal static class QueryRangePlan
     public static JObject For(CosmosSqlQuery query) => query.CanRunPerRange ? WholeKeySpace : FirstRangeOnly;
 
     /// <summary>
-    /// The items a query runs over (at the snapshot <paramref name="snapshotLsn"/> for a reader behind a lagging
-    /// replica): a per-range query, or any query addressed to a range that does not start the key space, sees the
-    /// addressed range's items (410 if it is gone); a whole-container query sees every item when addressed to the
-    /// range that starts the key space. After a split the SDK hands a whole-container query's continuation to every
-    /// child: only the child that starts the key space continues it, the others answer an empty last page.
+    /// The items a query runs over: a per-range query, or any query addressed to a range that does not start the key
+    /// space, sees the addressed range's items (410 if it is gone); a whole-container query sees every item when
+    /// addressed to the range that starts the key space. After a split the SDK hands a whole-container query's
+    /// continuation to every child: only the child that starts the key space continues it, the others answer an empty
+    /// last page.
     /// </summary>
-    public static (IReadOnlyList<JObject> Documents, bool WholeContainer) ScopeOf(
-        GatewayRequest request, ContainerStore container, CosmosSqlQuery query, long? snapshotLsn)
+    public static QueryScope ScopeOf(GatewayRequest request, ContainerStore container, CosmosSqlQuery query)
     {
         var keyRange = RangeRouting.KeyRangeOf(request, container);
         var startsKeySpace = keyRange is null || keyRange.MinInclusive.Length == 0;
         if (query.CanRunPerRange || (!startsKeySpace && !QueryContinuation.IsWholeContainer(request.Header(CosmosHeaders.Continuation))))
-            return (container.Documents(request.PartitionKeyJson, keyRange, snapshotLsn), false);
-        return startsKeySpace ? (container.Documents(request.PartitionKeyJson, null, snapshotLsn), true) : ([], true);
+            return new QueryScope(request.PartitionKeyJson, keyRange, WholeContainer: false, Empty: false);
+        return new QueryScope(request.PartitionKeyJson, null, WholeContainer: true, Empty: !startsKeySpace);
     }
 
     private static JObject Plan(string maxExclusive) => new()
@@ -51,4 +51,12 @@ internal static class QueryRangePlan
             ["isMaxInclusive"] = false,
         }),
     };
+}
+
+/// <summary>The items in a query's scope: one partition key value or all, within a part of the key space or all of it.</summary>
+internal sealed record QueryScope(string? PartitionKeyJson, EffectiveKeyRange? KeyRange, bool WholeContainer, bool Empty)
+{
+    /// <summary>The items in scope, at the snapshot <paramref name="snapshotLsn"/> for a reader behind a lagging replica.</summary>
+    public IReadOnlyList<JObject> Documents(ContainerStore container, long? snapshotLsn) =>
+        Empty ? [] : container.Documents(PartitionKeyJson, KeyRange, snapshotLsn);
 }

@@ -209,6 +209,8 @@ internal sealed partial class ContainerStore
             var document = new StoredDocument(change.PartitionKeyJson, change.Id, change.Document, change.Lsn, writtenAt);
             partition[change.Id] = document;
             changes.Add(document);
+            foreach (var index in sortIndexes.Values)
+                index.Add(document);
             lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(document.Body.Value<string>(SystemProperties.Rid)!));
         }
         else if (partition.Count == 0)
@@ -220,6 +222,8 @@ internal sealed partial class ContainerStore
     {
         partition.Remove(document.Id);
         changes.Remove(document);
+        foreach (var index in sortIndexes.Values)
+            index.Remove(document);
     }
 
     private bool IsExpired(StoredDocument document, DateTimeOffset now)

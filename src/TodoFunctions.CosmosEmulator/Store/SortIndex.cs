@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using TodoFunctions.CosmosEmulator.Query;
+
+namespace TodoFunctions.CosmosEmulator.Store;
+
+/// <summary>
+/// A container's range index for one ORDER BY: every stored item (live or expired, never a deleted one) in the
+/// result order of the queries it serves, i.e. by sort keys in Cosmos type order with their directions, then by
+/// resource id. The set is immutable, so a query walks the snapshot it took while writers replace it: O(log n) per
+/// write, O(log n) to seek a query's cursor and per item walked, one entry per item.
+/// </summary>
+internal sealed class SortIndex
+{
+    private readonly Func<StoredDocument, Entry> entryOf;
+    private ImmutableSortedSet<Entry> entries;
+
+    /// <summary>Builds the index over <paramref name="documents"/> for <paramref name="query"/>'s ORDER BY.</summary>
+    public SortIndex(CosmosSqlQuery query, IEnumerable<StoredDocument> documents)
+    {
+        entryOf = document => new Entry(query.PositionOf(document.Body), document);
+        var order = new EntryOrder(query.Order);
+        entries = ImmutableSortedSet.CreateRange(order, documents.Select(entryOf));
+    }
+
+    /// <summary>The current snapshot, which later writes leave untouched.</summary>
+    public ImmutableSortedSet<Entry> Snapshot => entries;
+
+    public void Add(StoredDocument document) => entries = entries.Add(entryOf(document));
+
+    public void Remove(StoredDocument document) => entries = entries.Remove(entryOf(document));
+
+    /// <summary>The items of <paramref name="snapshot"/> strictly after <paramref name="after"/> (all when null), in order.</summary>
+    public static IEnumerable<StoredDocument> After(ImmutableSortedSet<Entry> snapshot, RowPosition? after)
+    {
+        var start = 0;
+        if (after is not null)
+        {
+            var found = snapshot.IndexOf(new Entry(after, null));
+            start = found >= 0 ? found + 1 : ~found;
+        }
+        for (var index = start; index < snapshot.Count; index++)
+            yield return snapshot[index].Document!;
+    }
+
+    /// <summary>An item's place in the index; a cursor's position to seek has no item.</summary>
+    internal sealed record Entry(RowPosition Position, StoredDocument? Document);
+
+    private sealed class EntryOrder(PositionOrder order) : IComparer<Entry>
+    {
+        public int Compare(Entry? left, Entry? right) => order.Compare(left!.Position, right!.Position);
+    }
+}
