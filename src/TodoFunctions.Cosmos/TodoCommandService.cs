@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
@@ -9,9 +10,12 @@ public sealed record CommandContext(string CorrelationId, long? ExpectedVersion 
 {
     /// <summary>
     /// Stored on every event of the command's append, so a writer whose answer was lost can read whether the append
-    /// happened: the request's Idempotency-Key once the API takes one, otherwise a new one for each request.
+    /// happened: derived from the request's Idempotency-Key when it has one, otherwise a new one for each request.
     /// </summary>
     public string CommandId { get; init; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The keyed request's claim on its key: its append completes the key's record in the same batch.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>What became of a command; expected refusals are values, not exceptions.</summary>
@@ -88,7 +92,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 var watch = WatchIfWaiting(todoId, context);
                 try
                 {
-                    var delete = context with { ExpectedVersion = null, CommandId = $"{context.CommandId}:{todoId}" };
+                    var delete = context with { ExpectedVersion = null, CommandId = $"{context.CommandId}:{todoId}", Idempotency = null };
                     var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
                     // One deleted concurrently by someone else is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Api.Functions;
 
 /// <summary>One todo, <c>/api/todos/{id}</c>: read it, change it, delete it.</summary>
-public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands, TodoReadModel readModel)
+public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands, TodoReadModel readModel)
 {
     [Function("GetTodo")]
     public Task<IActionResult> Get(
@@ -28,9 +29,9 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
         http.Respond(request, async () =>
         {
             var todoId = TodoHttp.TodoId(id);
-            var command = await TodoRequestBody.ReadUpdateAsync(request, cancellationToken);
-            var outcome = await commands.ExecuteAsync(todoId, command, TodoHttp.CommandContext(request), cancellationToken);
-            return TodoAnswers.Updated(request, outcome);
+            var (command, key) = await IdempotencyKeys.ReadAsync(request, () => TodoRequestBody.ReadUpdateAsync(request, cancellationToken), cancellationToken);
+            var result = await commands.ExecuteAsync(key, todoId, command, TodoHttp.CommandContext(request), cancellationToken);
+            return IdempotencyKeys.Answer(TodoAnswers.Updated(request, result.Outcome), result);
         });
 
     [Function("DeleteTodo")]
@@ -39,7 +40,10 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
-            TodoAnswers.Deleted(await commands.ExecuteAsync(TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken)));
+        {
+            var result = await commands.ExecuteAsync(IdempotencyKeys.Of(request), TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken);
+            return IdempotencyKeys.Answer(TodoAnswers.Deleted(result.Outcome), result);
+        });
 
     [Function("TodoOtherMethods")]
     public Task<IActionResult> OtherMethods(

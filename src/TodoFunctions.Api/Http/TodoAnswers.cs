@@ -49,7 +49,7 @@ internal static class TodoAnswers
         ? new HttpAnswer(StatusCodes.Status204NoContent)
             .WithHeader(HeaderNames.Allow, allowedMethods)
             .WithHeader(HeaderNames.AccessControlAllowMethods, TodoRoutes.CorsMethods)
-            .WithHeader(HeaderNames.AccessControlAllowHeaders, $"Content-Type, If-Match, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
+            .WithHeader(HeaderNames.AccessControlAllowHeaders, $"Content-Type, If-Match, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}, {IdempotencyKeys.Header}")
             .WithHeader(HeaderNames.AccessControlMaxAge, "86400")
         : Problems.MethodNotAllowed(request.Method, allowedMethods);
 
