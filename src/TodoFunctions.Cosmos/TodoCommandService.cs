@@ -10,7 +10,7 @@ public sealed record CommandContext(string CorrelationId, long? ExpectedVersion 
 {
     /// <summary>
     /// Stored on every event of the command's append, so a writer whose answer was lost can read whether the append
-    /// happened: derived from the request's Idempotency-Key when it has one, otherwise a new one for each request.
+    /// happened: one per attempt at a keyed request (see <see cref="IdempotencyRecord.Marker"/>), otherwise one per request.
     /// </summary>
     public string CommandId { get; init; } = Guid.NewGuid().ToString("N");
 

@@ -17,9 +17,6 @@ public sealed record IdempotencyKey(string Method, string Path, string Key, stri
     /// <summary>The record's document id: one record per scoped key.</summary>
     public string RecordId => $"{IdempotencyRecord.RecordKind}:{Convert.ToHexStringLower(scopeHash)}";
 
-    /// <summary>Stamped on the events the keyed request appends, so an ambiguous append is resolved against this key.</summary>
-    public string CommandId => $"key:{Convert.ToHexStringLower(scopeHash)}";
-
     /// <summary>
     /// A name-based UUID (version 8, from SHA-256) of the scoped key: the id a keyed create gives its todo, so a retry
     /// lands on the same stream, and the partition of a record that belongs to no todo (a delete-all).

@@ -14,6 +14,7 @@ public sealed record IdempotencyRecord(
     [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
     [property: JsonPropertyName("startedAt")] DateTimeOffset StartedAt,
+    [property: JsonPropertyName("commandId")] string CommandId,
     [property: JsonPropertyName("ttl")] int Ttl,
     [property: JsonPropertyName("outcome")] StoredOutcome? Outcome)
 {
@@ -21,8 +22,12 @@ public sealed record IdempotencyRecord(
     public const string InFlight = "inFlight";
     public const string Completed = "completed";
 
+    /// <summary>
+    /// A marker for one attempt at the key's request. Its command id, stamped on the events the attempt appends, names
+    /// the key and the attempt: after a takeover, resolving a lost answer must not take the other attempt's events for its own.
+    /// </summary>
     public static IdempotencyRecord Marker(IdempotencyKey key, Guid partition, DateTimeOffset now, TimeSpan expiry) =>
-        new(key.RecordId, partition, RecordKind, InFlight, key.Fingerprint, now, (int)Math.Ceiling(expiry.TotalSeconds), null);
+        new(key.RecordId, partition, RecordKind, InFlight, key.Fingerprint, now, $"{key.RecordId}:{Guid.NewGuid():N}", (int)Math.Ceiling(expiry.TotalSeconds), null);
 
     public IdempotencyRecord CompletedWith(StoredOutcome outcome) => this with { State = Completed, Outcome = outcome };
 }

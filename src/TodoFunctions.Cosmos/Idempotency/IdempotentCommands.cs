@@ -40,7 +40,7 @@ public sealed class IdempotentCommands(TodoCommandService commands, IdempotencyR
         if (start.Claim is not { } claim) return new Idempotent<T>(replay(start.Replay!), Replayed: true);
         try
         {
-            var outcome = await run(context with { CommandId = key.CommandId, Idempotency = claim });
+            var outcome = await run(context with { CommandId = claim.Marker.CommandId, Idempotency = claim });
             if (!claim.CompletedByAppend) await records.CompleteAsync(claim, store(outcome), cancellationToken);
             return new Idempotent<T>(outcome, Replayed: false);
         }
