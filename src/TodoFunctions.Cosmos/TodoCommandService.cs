@@ -59,11 +59,20 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private const int ParallelDeletes = 8;
 
     /// <summary>Creates a todo under a new id; no read is needed, since a fresh id has no stream.</summary>
-    public async Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken)
+    public Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        CreateAsync(TodoStream.Unwritten(Guid.NewGuid()), command, context, cancellationToken);
+
+    /// <summary>
+    /// Creates a todo under an id derived from an Idempotency-Key. The stream is read first: a todo the key created
+    /// before its record expired refuses the create (<see cref="RejectionReason.AlreadyExists"/>).
+    /// </summary>
+    public async Task<CommandOutcome> CreateAsync(Guid derivedId, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        await CreateAsync(await store.LoadAsync(derivedId, cancellationToken), command, context, cancellationToken);
+
+    private async Task<CommandOutcome> CreateAsync(TodoStream stream, CreateTodo command, CommandContext context, CancellationToken cancellationToken)
     {
-        var todoId = Guid.NewGuid();
-        using var watch = WatchIfWaiting(todoId, context);
-        var (outcome, appended) = await TransactAsync(TodoStream.Unwritten(todoId), command, context with { ExpectedVersion = null }, cancellationToken);
+        using var watch = WatchIfWaiting(stream.TodoId, context);
+        var (outcome, appended) = await TransactAsync(stream, command, context with { ExpectedVersion = null }, cancellationToken);
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 

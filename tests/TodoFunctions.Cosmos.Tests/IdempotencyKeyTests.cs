@@ -72,10 +72,9 @@ public sealed class IdempotencyKeyTests(CosmosEndpoint endpoint) : IClassFixture
         var key = KeyFor("PATCH", id, "{\"completed\":true}");
         await store.IdempotencyRecords.BeginAsync(key, id, default);
 
-        var inFlight = await Assert.ThrowsAsync<IdempotencyKeyInFlightException>(() =>
+        await Assert.ThrowsAsync<IdempotencyKeyInFlightException>(() =>
             store.Idempotent.ExecuteAsync(key, id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default));
 
-        Assert.InRange(inFlight.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         Assert.Single(await store.Store.ReadStreamAsync(id, default));
     }
 

@@ -53,7 +53,7 @@ public sealed class IdempotencyRecords
             if (record.State == IdempotencyRecord.Completed) return new IdempotencyStart(null, record.Outcome);
             var age = now - record.StartedAt;
             if (age < options.IdempotencyTakeoverTimeout || attempt == MaxStartAttempts)
-                throw new IdempotencyKeyInFlightException(options.IdempotencyTakeoverTimeout - age);
+                throw new IdempotencyKeyInFlightException();
             try
             {
                 var replaced = await container.ReplaceItemAsync(

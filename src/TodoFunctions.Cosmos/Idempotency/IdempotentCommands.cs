@@ -15,7 +15,7 @@ public sealed class IdempotentCommands(TodoCommandService commands, IdempotencyR
     public Task<Idempotent<CommandOutcome>> CreateAsync(IdempotencyKey? key, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
         key is null
             ? Unkeyed(commands.CreateAsync(command, context, cancellationToken))
-            : RunAsync(key, key.DerivedId, context, keyed => commands.ExecuteAsync(key.DerivedId, command, keyed, cancellationToken),
+            : RunAsync(key, key.DerivedId, context, keyed => commands.CreateAsync(key.DerivedId, command, keyed, cancellationToken),
                 StoredOutcome.Of, stored => stored.ToCommandOutcome(), cancellationToken);
 
     public Task<Idempotent<CommandOutcome>> ExecuteAsync(
