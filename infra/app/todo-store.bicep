@@ -16,7 +16,8 @@ param dataContributorPrincipalId string
 
 // Mirrors TodoStoreLayout in src/TodoFunctions.Cosmos; the infrastructure tests compare the two.
 var databaseName = 'todos'
-var eventsContainer = { name: 'events', partitionKeyPath: '/todoId' }
+// defaultTtl -1: per-item ttl on (Idempotency-Key records expire by theirs), events never expire.
+var eventsContainer = { name: 'events', partitionKeyPath: '/todoId', defaultTtl: -1 }
 var readModelContainer = { name: 'todo-view', partitionKeyPath: '/id' }
 // A rebuild fills whichever read container is not live; identity-based access cannot create one at run time.
 var alternateReadModelContainer = { name: 'todo-view-b', partitionKeyPath: '/id' }
@@ -71,6 +72,7 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
           kind: 'Hash'
           version: 2
         }
+        defaultTtl: container.name == eventsContainer.name ? eventsContainer.defaultTtl : null
       }
     }
   }

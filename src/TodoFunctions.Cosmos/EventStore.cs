@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Runtime.ExceptionServices;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
@@ -72,11 +73,22 @@ public sealed class EventStore
 
         for (var attempt = 1; ; attempt++)
         {
-            var answer = await AppendResolution.ExecuteAsync(BatchOf(stream, documents, snapshot), cancellationToken);
-            if (answer is BatchAnswer.Committed committed) return appended with { ETag = committed.ETag };
+            var answer = await AppendResolution.ExecuteAsync(BatchOf(stream, documents, snapshot, command.Idempotency, appended), cancellationToken);
+            if (answer is BatchAnswer.Committed committed)
+            {
+                command.Idempotency?.MarkCompletedByAppend();
+                return appended with { ETag = committed.ETag };
+            }
 
             var holder = await resolution.HolderAsync(stream.TodoId, stream.Version + 1, command.CommandId, answer.SessionToken, cancellationToken);
-            if (holder == VersionHolder.ThisCommand) return answerLost;
+            if (holder == VersionHolder.ThisCommand)
+            {
+                command.Idempotency?.MarkCompletedByAppend();
+                return answerLost;
+            }
+            // The key's marker moved rather than the stream: a retry took the key over, and re-deciding would not help.
+            if (answer is BatchAnswer.Refused && command.Idempotency is { } claim && !await IdempotencyRecords.IsHeldAsync(container, claim, cancellationToken))
+                throw new IdempotencyKeyTakenOverException();
             // A refusal by the version guard wrote nothing; neither did an unanswered append whose version another holds.
             if (answer is BatchAnswer.Refused || holder == VersionHolder.AnotherCommand) return null;
             // Provably not written (yet): the version guard lets a late commit of the lost attempt or the re-append
@@ -91,11 +103,17 @@ public sealed class EventStore
     /// <summary>
     /// The batch: the command's events, then the snapshot, which is the guard: creating it fails if the stream exists,
     /// replacing it fails if the stream moved on. The event ids {todoId}:{version} would collide too, so no version
-    /// can ever be written twice.
+    /// can ever be written twice. A keyed command's batch first replaces its key's marker with the completed record,
+    /// guarded by the marker's ETag, so the events commit only while this request owns the key, and never without it.
+    /// The snapshot stays last: its ETag is the batch's answer.
     /// </summary>
-    private TransactionalBatch BatchOf(TodoStream stream, IReadOnlyList<EventDocument> documents, EventDocument snapshot)
+    private TransactionalBatch BatchOf(
+        TodoStream stream, IReadOnlyList<EventDocument> documents, EventDocument snapshot, IdempotencyClaim? claim, TodoStream appended)
     {
         var batch = container.CreateTransactionalBatch(PartitionOf(stream.TodoId));
+        if (claim is not null)
+            batch.ReplaceItem(claim.Marker.Id, claim.Marker.CompletedWith(StoredOutcome.Of(new CommandOutcome.Succeeded(appended.ToView(), false))),
+                new TransactionalBatchItemRequestOptions { IfMatchEtag = claim.ETag, EnableContentResponseOnWrite = false });
         foreach (var document in documents)
             batch.CreateItem(document, WithoutContent);
         return stream.ETag is null

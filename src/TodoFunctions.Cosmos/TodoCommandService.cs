@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
@@ -9,9 +10,12 @@ public sealed record CommandContext(string CorrelationId, WritePrecondition? Pre
 {
     /// <summary>
     /// Stored on every event of the command's append, so a writer whose answer was lost can read whether the append
-    /// happened: the request's Idempotency-Key once the API takes one, otherwise a new one for each request.
+    /// happened: one per attempt at a keyed request (see <see cref="IdempotencyRecord.Marker"/>), otherwise one per request.
     /// </summary>
     public string CommandId { get; init; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The keyed request's claim on its key: its append completes the key's record in the same batch.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>What became of a command; expected refusals are values, not exceptions.</summary>
@@ -58,11 +62,20 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private const int ParallelDeletes = 8;
 
     /// <summary>Creates a todo under a new id; no read is needed, since a fresh id has no stream.</summary>
-    public async Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken)
+    public Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        CreateAsync(TodoStream.Unwritten(Guid.NewGuid()), command, context, cancellationToken);
+
+    /// <summary>
+    /// Creates a todo under an id derived from an Idempotency-Key. The stream is read first: a todo the key created
+    /// before its record expired refuses the create (<see cref="RejectionReason.AlreadyExists"/>).
+    /// </summary>
+    public async Task<CommandOutcome> CreateAsync(Guid derivedId, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        await CreateAsync(await store.LoadAsync(derivedId, cancellationToken), command, context, cancellationToken);
+
+    private async Task<CommandOutcome> CreateAsync(TodoStream stream, CreateTodo command, CommandContext context, CancellationToken cancellationToken)
     {
-        var todoId = Guid.NewGuid();
-        using var watch = WatchIfWaiting(todoId, context);
-        var (outcome, appended) = await TransactAsync(TodoStream.Unwritten(todoId), command, context with { Precondition = null }, cancellationToken);
+        using var watch = WatchIfWaiting(stream.TodoId, context);
+        var (outcome, appended) = await TransactAsync(stream, command, context with { Precondition = null }, cancellationToken);
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 
@@ -91,7 +104,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 var watch = WatchIfWaiting(todoId, context);
                 try
                 {
-                    var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}" };
+                    var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}", Idempotency = null };
                     var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
                     // One deleted concurrently by someone else is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TodoFunctions.Cosmos.Idempotency;
 
 namespace TodoFunctions.Cosmos;
 
@@ -35,6 +36,9 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();
         services.TryAddSingleton<TodoCommandService>();
+        services.TryAddSingleton(provider => new IdempotencyRecords(
+            provider.GetRequiredService<CosmosClient>(), provider.GetRequiredService<IOptions<TodoStoreOptions>>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IdempotentCommands>();
         services.TryAddSingleton<TransientRetry>();
         services.TryAddSingleton<TodoViewWriter>();
         services.TryAddSingleton(provider => new TodoProjector(

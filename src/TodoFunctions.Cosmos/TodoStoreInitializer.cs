@@ -24,7 +24,7 @@ internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoSto
         {
             if (ready) return;
             Database database = await client.CreateDatabaseIfNotExistsAsync(settings.DatabaseName, cancellationToken: cancellationToken);
-            await database.CreateContainerIfNotExistsAsync(settings.EventsContainer, TodoStoreLayout.EventsPartitionKeyPath, cancellationToken: cancellationToken);
+            await EnsureEventsContainerAsync(database, settings.EventsContainer, cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.ReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath, cancellationToken: cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.AlternateReadModelContainer, TodoStoreLayout.ReadModelPartitionKeyPath, cancellationToken: cancellationToken);
             await database.CreateContainerIfNotExistsAsync(settings.LeasesContainer, TodoStoreLayout.LeasesPartitionKeyPath, cancellationToken: cancellationToken);
@@ -34,5 +34,15 @@ internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoSto
         {
             gate.Release();
         }
+    }
+
+    /// <summary>A container created before Idempotency-Key records existed lacks the default TTL they need: set it.</summary>
+    private static async Task EnsureEventsContainerAsync(Database database, string name, CancellationToken cancellationToken)
+    {
+        var properties = new ContainerProperties(name, TodoStoreLayout.EventsPartitionKeyPath) { DefaultTimeToLive = TodoStoreLayout.EventsDefaultTimeToLive };
+        ContainerResponse response = await database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken);
+        if (response.Resource.DefaultTimeToLive == TodoStoreLayout.EventsDefaultTimeToLive) return;
+        response.Resource.DefaultTimeToLive = TodoStoreLayout.EventsDefaultTimeToLive;
+        await response.Container.ReplaceContainerAsync(response.Resource, cancellationToken: cancellationToken);
     }
 }

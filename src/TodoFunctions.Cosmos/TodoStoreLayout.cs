@@ -15,6 +15,12 @@ public static class TodoStoreLayout
     public const string EventsContainer = "events";
     public const string EventsPartitionKeyPath = "/todoId";
 
+    /// <summary>
+    /// The events container's default time to live: -1 turns per-item <c>ttl</c> on while no item expires by default,
+    /// so events live forever and Idempotency-Key records expire by their own <c>ttl</c>.
+    /// </summary>
+    public const int EventsDefaultTimeToLive = -1;
+
     /// <summary>The projection that GET endpoints read; written only by the projector.</summary>
     public const string ReadModelContainer = "todo-view";
     public const string ReadModelPartitionKeyPath = "/id";

@@ -74,4 +74,13 @@ public sealed class TodoStoreOptions
     /// worker wrongly judged stalled loses nothing, it stops at its next save and the resumed run carries on.
     /// </summary>
     public TimeSpan RebuildStallTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long an Idempotency-Key's record lives (its Cosmos <c>ttl</c>); a repeat after that runs as a new request.</summary>
+    public TimeSpan IdempotencyKeyExpiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a key's in-flight marker holds off repeats (409) before a repeat may take it over, presuming its request
+    /// crashed. Longer than any request runs, read-model wait and concurrency retries included.
+    /// </summary>
+    public TimeSpan IdempotencyTakeoverTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

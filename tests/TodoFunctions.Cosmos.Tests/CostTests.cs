@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
 using Xunit.Abstractions;
@@ -38,6 +39,27 @@ public sealed partial class CostTests(CosmosEndpoint endpoint, ITestOutputHelper
         Assert.Equal(1, noChange.RoundTrips);
         Assert.Equal(2, delete.RoundTrips);
         Assert.Equal(1, get.RoundTrips);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_adds_one_marker_write_to_a_patch_and_a_replay_is_a_refused_create_and_one_point_read()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        var path = $"/api/todos/{id}";
+        var key = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"title\":\"x\"}"u8));
+        var noChangeKey = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"title\":\"x\"}"u8));
+
+        var (unkeyed, _) = await MeasureAsync(store, () => store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "y"), TodoStoreHarness.NoWait(), default));
+        var (keyed, _) = await MeasureAsync(store, () => store.Idempotent.ExecuteAsync(key, id, new UpdateTodo(Title: "x"), TodoStoreHarness.NoWait(), default));
+        var (replay, _) = await MeasureAsync(store, () => store.Idempotent.ExecuteAsync(key, id, new UpdateTodo(Title: "x"), TodoStoreHarness.NoWait(), default));
+        var (keyedNoChange, _) = await MeasureAsync(store, () => store.Idempotent.ExecuteAsync(noChangeKey, id, new UpdateTodo(Title: "x"), TodoStoreHarness.NoWait(), default));
+
+        Report("patch", unkeyed);
+        Report("patch with Idempotency-Key", keyed);
+        Report("replay of that patch", replay);
+        Report("keyed patch, nothing changes", keyedNoChange);
+        Assert.Equal((2, 3, 2, 3), (unkeyed.RoundTrips, keyed.RoundTrips, replay.RoundTrips, keyedNoChange.RoundTrips));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
 
@@ -37,6 +38,8 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public string DatabaseName { get; }
     public EventStore Store => host.Services.GetRequiredService<EventStore>();
     public TodoCommandService Commands => host.Services.GetRequiredService<TodoCommandService>();
+    public IdempotentCommands Idempotent => host.Services.GetRequiredService<IdempotentCommands>();
+    public IdempotencyRecords IdempotencyRecords => host.Services.GetRequiredService<IdempotencyRecords>();
     public TodoReadModel ReadModel => host.Services.GetRequiredService<TodoReadModel>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();

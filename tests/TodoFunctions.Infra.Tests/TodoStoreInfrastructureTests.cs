@@ -31,6 +31,17 @@ public sealed class TodoStoreInfrastructureTests(CompiledInfrastructure infra)
     }
 
     [Fact]
+    public void Only_the_events_container_has_per_item_ttl_on_with_the_default_of_TodoStoreLayout()
+    {
+        var ttls = infra.Default.OfType("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
+            .Select(container => container["properties"]!["resource"]!)
+            .ToDictionary(resource => (string)resource["id"]!, resource => (int?)resource["defaultTtl"]);
+
+        Assert.Equal(TodoStoreLayout.EventsDefaultTimeToLive, ttls[TodoStoreLayout.EventsContainer]);
+        Assert.All(ttls.Where(ttl => ttl.Key != TodoStoreLayout.EventsContainer), ttl => Assert.Null(ttl.Value));
+    }
+
+    [Fact]
     public void The_account_is_serverless_by_default()
     {
         var capabilities = Account["properties"]!["capabilities"]!.AsArray().Select(capability => (string)capability!["name"]!);

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Api.Functions;
 
 /// <summary>One todo, <c>/api/todos/{id}</c>: read it, change or replace it, delete it.</summary>
-public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands, TodoReadModel readModel)
+public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands, TodoReadModel readModel)
 {
     /// <summary>Evaluates If-Match, then If-None-Match, as RFC 9110 §13.2.2 orders them, against the read model's version.</summary>
     [Function("GetTodo")]
@@ -30,7 +31,7 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = TodoRoutes.Todo)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () => await ApplyAsync(request, id, await TodoRequestBody.ReadUpdateAsync(request, cancellationToken), cancellationToken));
+        http.Respond(request, async () => await ApplyAsync(request, id, () => TodoRequestBody.ReadUpdateAsync(request, cancellationToken), cancellationToken));
 
     /// <summary>Decided as a PATCH of every field, so a PUT appends the same events and one that changes nothing appends none.</summary>
     [Function("ReplaceTodo")]
@@ -38,7 +39,7 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = TodoRoutes.Todo)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () => await ApplyAsync(request, id, await TodoRequestBody.ReadReplaceAsync(request, cancellationToken), cancellationToken));
+        http.Respond(request, async () => await ApplyAsync(request, id, () => TodoRequestBody.ReadReplaceAsync(request, cancellationToken), cancellationToken));
 
     [Function("DeleteTodo")]
     public Task<IActionResult> Delete(
@@ -46,13 +47,21 @@ public sealed class TodoItemFunctions(TodoHttp http, TodoCommandService commands
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
-            TodoAnswers.Deleted(await commands.ExecuteAsync(TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken)));
+        {
+            var result = await commands.ExecuteAsync(IdempotencyKeys.Of(request), TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken);
+            return IdempotencyKeys.Answer(TodoAnswers.Deleted(result.Outcome), result);
+        });
 
     [Function("TodoOtherMethods")]
     public Task<IActionResult> OtherMethods(
         [HttpTrigger(AuthorizationLevel.Anonymous, "options", "post", Route = TodoRoutes.Todo)] HttpRequest request) =>
         http.Respond(request, () => Task.FromResult<IActionResult>(TodoAnswers.PreflightOrMethodNotAllowed(request, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")));
 
-    private async Task<IActionResult> ApplyAsync(HttpRequest request, string id, UpdateTodo command, CancellationToken cancellationToken) =>
-        TodoAnswers.Updated(request, await commands.ExecuteAsync(TodoHttp.TodoId(id), command, TodoHttp.CommandContext(request), cancellationToken));
+    private async Task<IActionResult> ApplyAsync(HttpRequest request, string id, Func<Task<UpdateTodo>> readBody, CancellationToken cancellationToken)
+    {
+        var todoId = TodoHttp.TodoId(id);
+        var (command, key) = await IdempotencyKeys.ReadAsync(request, readBody, cancellationToken);
+        var result = await commands.ExecuteAsync(key, todoId, command, TodoHttp.CommandContext(request), cancellationToken);
+        return IdempotencyKeys.Answer(TodoAnswers.Updated(request, result.Outcome), result);
+    }
 }

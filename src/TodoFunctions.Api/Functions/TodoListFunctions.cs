@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Cosmos.Idempotency;
 
 namespace TodoFunctions.Api.Functions;
 
 /// <summary>The todo list, <c>/api/todos</c>: read it, add to it, clear it.</summary>
-public sealed class TodoListFunctions(TodoHttp http, TodoCommandService commands, TodoReadModel readModel)
+public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands, TodoReadModel readModel)
 {
     [Function("ListTodos")]
     public Task<IActionResult> List(
@@ -21,16 +22,20 @@ public sealed class TodoListFunctions(TodoHttp http, TodoCommandService commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
-            var command = await TodoRequestBody.ReadCreateAsync(request, cancellationToken);
-            var outcome = await commands.CreateAsync(command, TodoHttp.CommandContext(request), cancellationToken);
-            return TodoAnswers.Created(request, outcome);
+            var (command, key) = await IdempotencyKeys.ReadAsync(request, () => TodoRequestBody.ReadCreateAsync(request, cancellationToken), cancellationToken);
+            var result = await commands.CreateAsync(key, command, TodoHttp.CommandContext(request), cancellationToken);
+            return IdempotencyKeys.Answer(TodoAnswers.Created(request, result.Outcome), result);
         });
 
     [Function("DeleteAllTodos")]
     public Task<IActionResult> DeleteAll(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = TodoRoutes.Todos)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () => TodoAnswers.AllDeleted(await commands.DeleteAllAsync(TodoHttp.CommandContext(request), cancellationToken)));
+        http.Respond(request, async () =>
+        {
+            var result = await commands.DeleteAllAsync(IdempotencyKeys.Of(request), TodoHttp.CommandContext(request), cancellationToken);
+            return IdempotencyKeys.Answer(TodoAnswers.AllDeleted(result.Outcome), result);
+        });
 
     [Function("TodoListOtherMethods")]
     public Task<IActionResult> OtherMethods(

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Cosmos;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Api.Http;
@@ -31,6 +32,8 @@ internal static class Problems
     public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>
         Problem(StatusCodes.Status405MethodNotAllowed, $"{method} is not supported here; use {allowedMethods}.")
             .WithHeader("Allow", allowedMethods);
+
+    public static HttpAnswer MalformedIdempotencyKey(string detail) => Problem(StatusCodes.Status400BadRequest, $"Idempotency-Key: {detail}");
 
     public static HttpAnswer PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, detail);
 
@@ -96,6 +99,14 @@ internal static class Problems
     public static HttpAnswer? ForException(Exception exception) => exception switch
     {
         ProblemException refused => refused.Answer,
+        IdempotencyKeyMismatchException => Problem(StatusCodes.Status422UnprocessableEntity,
+            "This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request."),
+        // A request usually ends within a second; the takeover timeout matters only when it crashed.
+        IdempotencyKeyInFlightException => Problem(StatusCodes.Status409Conflict,
+            "A request with this Idempotency-Key is still being processed; retry in 1 s to get its answer.").WithHeader("Retry-After", "1"),
+        IdempotencyKeyTakenOverException => Problem(StatusCodes.Status409Conflict,
+            "A later request with this Idempotency-Key took it over while this one ran too long; this one stored nothing. Retry to get that request's answer.")
+            .WithHeader("Retry-After", "1"),
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
         DeleteAllIncompleteException incomplete when ForException(incomplete.InnerException!)?.StatusCode == StatusCodes.Status503ServiceUnavailable =>
             DeleteAllIncomplete(incomplete),
@@ -180,6 +191,7 @@ internal static class Problems
         [412] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
         [413] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         [415] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
+        [422] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
         [500] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
         [503] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
     };

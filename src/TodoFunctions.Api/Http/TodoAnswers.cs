@@ -50,7 +50,7 @@ internal static class TodoAnswers
             .WithHeader(HeaderNames.Allow, allowedMethods)
             .WithHeader(HeaderNames.AccessControlAllowMethods, TodoRoutes.CorsMethods)
             .WithHeader(HeaderNames.AccessControlAllowHeaders,
-                $"Content-Type, If-Match, If-None-Match, Idempotency-Key, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
+                $"Content-Type, If-Match, If-None-Match, {IdempotencyKeys.Header}, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
             .WithHeader(HeaderNames.AccessControlMaxAge, "86400")
         : Problems.MethodNotAllowed(request.Method, allowedMethods);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TodoFunctions.Cosmos.Idempotency;
 
 namespace TodoFunctions.Cosmos;
 
@@ -63,12 +64,15 @@ internal static class DeliveredChanges
         return new Delivery(events, unreadable, versions.Max());
     }
 
-    /// <summary>An event, an unreadable document, or <c>null</c> for a snapshot (the events alone define the read model).</summary>
+    /// <summary>
+    /// An event, an unreadable document, or <c>null</c> for a snapshot or an Idempotency-Key record (the events alone
+    /// define the read model).
+    /// </summary>
     public static object? ReadOne(JsonElement change)
     {
         if (change.ValueKind != JsonValueKind.Object)
             return new UnreadableEvent(null, null, null, change, $"a change-feed document must be a JSON object, not {change.ValueKind}");
-        if (Text(change, "kind") == EventDocument.SnapshotKind) return null;
+        if (Text(change, "kind") is EventDocument.SnapshotKind or IdempotencyRecord.RecordKind) return null;
         var todoId = Guid.TryParse(Text(change, "todoId"), out var id) ? id : (Guid?)null;
         var version = change.TryGetProperty("version", out var number) && number.ValueKind == JsonValueKind.Number && number.TryGetInt64(out var v) && v > 0
             ? v

@@ -1,0 +1,55 @@
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Cosmos.Idempotency;
+
+/// <summary>A command's outcome, and whether it is the stored outcome of an earlier request with the same key.</summary>
+public sealed record Idempotent<T>(T Outcome, bool Replayed);
+
+/// <summary>
+/// Runs the application's commands at most once per Idempotency-Key: a request without a key runs as before; with a
+/// key it claims the key's record first, and a repeat of a completed request gets the stored outcome back.
+/// </summary>
+public sealed class IdempotentCommands(TodoCommandService commands, IdempotencyRecords records)
+{
+    /// <summary>A keyed create makes its todo under the key's derived id, so a retry finds the same stream and record.</summary>
+    public Task<Idempotent<CommandOutcome>> CreateAsync(IdempotencyKey? key, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        key is null
+            ? Unkeyed(commands.CreateAsync(command, context, cancellationToken))
+            : RunAsync(key, key.DerivedId, context, keyed => commands.CreateAsync(key.DerivedId, command, keyed, cancellationToken),
+                StoredOutcome.Of, stored => stored.ToCommandOutcome(), cancellationToken);
+
+    public Task<Idempotent<CommandOutcome>> ExecuteAsync(
+        IdempotencyKey? key, Guid todoId, TodoCommand command, CommandContext context, CancellationToken cancellationToken) =>
+        key is null
+            ? Unkeyed(commands.ExecuteAsync(todoId, command, context, cancellationToken))
+            : RunAsync(key, todoId, context, keyed => commands.ExecuteAsync(todoId, command, keyed, cancellationToken),
+                StoredOutcome.Of, stored => stored.ToCommandOutcome(), cancellationToken);
+
+    /// <summary>A keyed delete-all keeps its record in a partition of its own, the key's derived id, which no stream uses.</summary>
+    public Task<Idempotent<DeleteAllOutcome>> DeleteAllAsync(IdempotencyKey? key, CommandContext context, CancellationToken cancellationToken) =>
+        key is null
+            ? Unkeyed(commands.DeleteAllAsync(context, cancellationToken))
+            : RunAsync(key, key.DerivedId, context, keyed => commands.DeleteAllAsync(keyed, cancellationToken),
+                StoredOutcome.Of, stored => stored.ToDeleteAllOutcome(), cancellationToken);
+
+    private async Task<Idempotent<T>> RunAsync<T>(
+        IdempotencyKey key, Guid partition, CommandContext context, Func<CommandContext, Task<T>> run,
+        Func<T, StoredOutcome> store, Func<StoredOutcome, T> replay, CancellationToken cancellationToken)
+    {
+        var start = await records.BeginAsync(key, partition, cancellationToken);
+        if (start.Claim is not { } claim) return new Idempotent<T>(replay(start.Replay!), Replayed: true);
+        try
+        {
+            var outcome = await run(context with { CommandId = claim.Marker.CommandId, Idempotency = claim });
+            if (!claim.CompletedByAppend) await records.CompleteAsync(claim, store(outcome), cancellationToken);
+            return new Idempotent<T>(outcome, Replayed: false);
+        }
+        catch
+        {
+            await records.ReleaseAsync(claim);
+            throw;
+        }
+    }
+
+    private static async Task<Idempotent<T>> Unkeyed<T>(Task<T> outcome) => new(await outcome, Replayed: false);
+}
