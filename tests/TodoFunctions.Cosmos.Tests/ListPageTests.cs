@@ -77,4 +77,27 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
         Assert.Equal(ranges, measured.RoundTrips);
         Assert.Equal(ranges * 1.0, measured.RequestCharge);
     }
+
+    [Fact]
+    public async Task After_a_split_the_validator_reads_each_range_once_holds_while_nothing_is_written_and_moves_with_a_write_in_either_range()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
+        for (var i = 0; i < 6; i++) await store.CreateAsync($"todo {i}", waitForReadModel: true);
+        endpoint.Emulator!.SplitPartitionKeyRange(store.DatabaseName, TodoStoreLayout.ReadModelContainer, "0");
+        var before = await store.ReadModel.ListValidatorAsync(default);
+
+        var cost = store.Requests.Measure();
+        var unchanged = await store.ReadModel.ListValidatorAsync(default);
+        var measured = (cost.RoundTrips, cost.RequestCharge);
+        var afterWrites = new List<string>();
+        foreach (var todo in await store.ReadModel.ListAsync(default))
+        {
+            await store.Commands.ExecuteAsync(todo.Id, new Domain.UpdateTodo(Completed: true), new CommandContext("write"), default);
+            afterWrites.Add(await store.ReadModel.ListValidatorAsync(default));
+        }
+
+        Assert.Equal(before, unchanged);
+        Assert.Equal((2, 2.0), measured);
+        Assert.Equal(afterWrites.Count, afterWrites.Prepend(before).Distinct().Count() - 1);
+    }
 }
