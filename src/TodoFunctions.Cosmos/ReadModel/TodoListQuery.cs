@@ -38,13 +38,10 @@ internal static class TodoListQuery
             }
             return new TodoPage([], null);
         }
-        catch (Exception refused) when (continuation is not null && IsRefusedContinuation(refused))
+        // The SDK reports a continuation it cannot parse, like the service one it cannot resume from, as a 400.
+        catch (CosmosException refused) when (continuation is not null && refused.StatusCode == HttpStatusCode.BadRequest)
         {
             throw new InvalidListContinuationException(refused);
         }
     }
-
-    /// <summary>How the SDK, or the service behind it, refuses a continuation it cannot resume from.</summary>
-    private static bool IsRefusedContinuation(Exception exception) =>
-        exception is CosmosException { StatusCode: HttpStatusCode.BadRequest } or ArgumentException or FormatException;
 }
