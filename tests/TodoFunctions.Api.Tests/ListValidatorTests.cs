@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using TodoFunctions.CosmosEmulator.Faults;
 using static TodoFunctions.Api.Tests.HttpExtensions;
 
 namespace TodoFunctions.Api.Tests;
@@ -87,6 +88,46 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
         Assert.NotEqual(created, afterPatch);
         Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
         Assert.NotEqual(afterPatch, afterDelete.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task A_304_runs_no_list_query_while_a_200_needs_one()
+    {
+        var etag = await ListETagAsync();
+
+        var (notModified, full) = await WithReadContainerFailingAsync(FaultOperation.Query, async () =>
+            (await GetIfNoneMatchAsync("todos", etag), await client.GetAsync("todos")));
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        await full.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task When_the_read_containers_change_feed_is_unavailable_the_list_answers_503_with_retry_after()
+    {
+        var (response, _) = await WithReadContainerFailingAsync(FaultOperation.ChangeFeed, async () =>
+            (await client.GetAsync("todos?limit=5"), (HttpResponseMessage?)null));
+
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    private async Task<T> WithReadContainerFailingAsync<T>(FaultOperation operation, Func<Task<T>> send)
+    {
+        var faults = fixture.Emulator!.Faults;
+        faults.Install(new FaultPlan
+        {
+            Seed = 10,
+            Rules = [new FaultRule { Operations = [operation], Container = "todo-view", Outcome = FaultOutcome.ServiceUnavailable }],
+        });
+        try
+        {
+            return await send();
+        }
+        finally
+        {
+            faults.Clear();
+        }
     }
 
     private async Task<string> ListETagAsync()
