@@ -25,18 +25,24 @@ public sealed class TodoReadModel
         await ReadDocumentAsync(id, cancellationToken) is { Deleted: false, Version: > 0 } document ? document.ToView() : null;
 
     /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
-    public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken) =>
+        await TodoListQuery.AllAsync(await LiveContainerAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// At most <paramref name="limit"/> todos in list order, from the start or from a <paramref name="continuation"/>
+    /// an earlier page returned; throws <see cref="InvalidListContinuationException"/> for one it cannot resume from.
+    /// </summary>
+    public async Task<TodoPage> ListPageAsync(int limit, string? continuation, CancellationToken cancellationToken) =>
+        await TodoListQuery.PageAsync(await LiveContainerAsync(cancellationToken), limit, continuation, cancellationToken);
+
+    /// <summary>
+    /// A short opaque tag that changes whenever the live list may have changed. Read it before the list it describes:
+    /// a write landing in between then only costs the next poll a full answer, never a stale "not modified".
+    /// </summary>
+    public async Task<string> ListValidatorAsync(CancellationToken cancellationToken)
     {
-        var live = await (await LiveContainerAsync(cancellationToken)).QueryAllAsync<TodoViewDocument>(
-            new QueryDefinition("SELECT * FROM c WHERE c.deleted = false AND c.version > 0"), null, cancellationToken);
-        return
-        [
-            .. live.Select(document => document.ToView())
-                .OrderBy(todo => todo.Order is null)
-                .ThenBy(todo => todo.Order)
-                .ThenBy(todo => todo.CreatedAt)
-                .ThenBy(todo => todo.Id),
-        ];
+        var pointer = await pointers.CurrentAsync(cancellationToken);
+        return await ListValidator.ReadAsync(pointers.Container(pointer.LiveContainer), pointer, cancellationToken);
     }
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
@@ -55,14 +61,17 @@ public sealed class TodoReadModel
 /// delivery of its older events is recognised as already applied instead of bringing the todo back.
 /// <see cref="ReadModelVersion"/> says which build of the read model wrote it, so a rebuild can reuse a container
 /// by overwriting what an older build left there. A todo parked at its first event has version 0 and no state.
+/// <see cref="ListPosition"/> is the list's sort key (see <see cref="Cosmos.ListPosition"/>); documents written before
+/// it existed have none and list first until their todo's next write or a rebuild.
 /// </summary>
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
-    int ReadModelVersion = 1, ParkedMarker? Parked = null)
+    int ReadModelVersion = 1, ParkedMarker? Parked = null, string? ListPosition = null)
 {
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
-        ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked)
-        : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked);
+        ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked,
+            state.IsDeleted ? Cosmos.ListPosition.AfterLive : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt))
+        : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked, Cosmos.ListPosition.AfterLive);
 
     /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
     public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken) =>

@@ -29,6 +29,12 @@ try
         await ProjectionStallBenchmark.RunAsync(cosmos, azurite);
         return;
     }
+    // `dotnet run -- paging` measures only the paged list at 1k and 20k todos and the 304 list poll.
+    if (args is ["paging"])
+    {
+        await PagingBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",

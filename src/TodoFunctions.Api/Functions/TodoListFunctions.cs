@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Cosmos.Idempotency;
@@ -14,7 +15,16 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todos)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () => TodoAnswers.List(request, await readModel.ListAsync(cancellationToken)));
+        http.Respond(request, async () =>
+        {
+            var paging = ListPaging.From(request);
+            var etag = $"W/\"{await readModel.ListValidatorAsync(cancellationToken)}\"";
+            if (!EntityTags.NoneMatch(request, etag)) return new HttpAnswer(StatusCodes.Status304NotModified).WithHeader(HeaderNames.ETag, etag);
+            if (paging is null) return TodoAnswers.List(request, await readModel.ListAsync(cancellationToken)).WithHeader(HeaderNames.ETag, etag);
+            var page = await readModel.ListPageAsync(paging.Limit, paging.Continuation, cancellationToken);
+            var answer = TodoAnswers.List(request, page.Todos).WithHeader(HeaderNames.ETag, etag);
+            return page.Continuation is { } next ? answer.WithHeader(HeaderNames.Link, paging.NextLink(request, next)) : answer;
+        });
 
     [Function("CreateTodo")]
     public Task<IActionResult> Create(

@@ -25,6 +25,11 @@ internal static class Problems
 
     public static HttpAnswer MalformedBody(string detail) => Problem(StatusCodes.Status400BadRequest, detail);
 
+    public static HttpAnswer BadQuery(string detail) => Problem(StatusCodes.Status400BadRequest, detail);
+
+    public static HttpAnswer InvalidCursor() =>
+        Problem(StatusCodes.Status400BadRequest, "The cursor is not one this API issued; start again from the first page, without a cursor.");
+
     public static HttpAnswer TodoNotFound() => Problem(StatusCodes.Status404NotFound, "No todo with this id exists, or it has been deleted.");
 
     public static HttpAnswer NoSuchResource() => Problem(StatusCodes.Status404NotFound, "Nothing is served at this path; the API is under /api/todos.");
@@ -107,6 +112,7 @@ internal static class Problems
         IdempotencyKeyTakenOverException => Problem(StatusCodes.Status409Conflict,
             "A later request with this Idempotency-Key took it over while this one ran too long; this one stored nothing. Retry to get that request's answer.")
             .WithHeader("Retry-After", "1"),
+        InvalidListContinuationException => InvalidCursor(),
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
         DeleteAllIncompleteException incomplete when ForException(incomplete.InnerException!)?.StatusCode == StatusCodes.Status503ServiceUnavailable =>
             DeleteAllIncomplete(incomplete),
