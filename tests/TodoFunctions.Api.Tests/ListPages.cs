@@ -22,10 +22,14 @@ internal static partial class ListPages
     }
 
     /// <summary>Every page of a walk from <paramref name="firstPage"/>, in order.</summary>
-    public static async Task<List<Page>> WalkAsync(this HttpClient client, string firstPage)
+    public static async Task<List<Page>> WalkAsync(this HttpClient client, string firstPage, Func<Task>? betweenPages = null)
     {
         var pages = new List<Page> { await client.GetPageAsync(firstPage) };
-        while (pages[^1].Next is { } next) pages.Add(await client.GetPageAsync(next));
+        while (pages[^1].Next is { } next)
+        {
+            if (betweenPages is not null) await betweenPages();
+            pages.Add(await client.GetPageAsync(next));
+        }
         return pages;
     }
 

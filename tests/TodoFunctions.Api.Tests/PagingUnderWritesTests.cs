@@ -20,9 +20,11 @@ public sealed class PagingUnderWritesTests(LocalHostFixture fixture) : IClassFix
         var touched = new ConcurrentDictionary<string, bool>();
         var created = new ConcurrentDictionary<string, bool>();
         using var walked = new CancellationTokenSource();
-        var churn = ChurnAsync(seeded, touched, created, walked.Token);
+        using var churned = new SemaphoreSlim(0);
+        var churn = ChurnAsync(seeded, touched, created, churned, walked.Token);
 
-        var pages = await client.WalkAsync("todos?limit=97");
+        // The walk waits for the other client's next change before each page, so writes overlap it however fast it is.
+        var pages = await client.WalkAsync("todos?limit=97", () => churned.WaitAsync(TimeSpan.FromSeconds(30)));
         await walked.CancelAsync();
         var writes = await churn;
 
@@ -55,10 +57,12 @@ public sealed class PagingUnderWritesTests(LocalHostFixture fixture) : IClassFix
 
     /// <summary>
     /// Until the walk ends: creates todos that sort before and after the walk's position, deletes seeded ones and moves
-    /// some to another order (recorded as touched: they may be seen twice or not at all). Returns how many writes it made.
+    /// some to another order (recorded as touched: they may be seen twice or not at all), signalling each pair of writes.
+    /// Returns how many writes it made.
     /// </summary>
     private async Task<int> ChurnAsync(
-        HashSet<string> seeded, ConcurrentDictionary<string, bool> touched, ConcurrentDictionary<string, bool> created, CancellationToken walking)
+        HashSet<string> seeded, ConcurrentDictionary<string, bool> touched, ConcurrentDictionary<string, bool> created,
+        SemaphoreSlim churned, CancellationToken walking)
     {
         var random = new Random(10);
         var victims = new Queue<string>(seeded.OrderBy(_ => random.Next()));
@@ -74,6 +78,7 @@ public sealed class PagingUnderWritesTests(LocalHostFixture fixture) : IClassFix
             var order = random.Next(2) == 0 ? JsonSerializer.Serialize(random.Next(-5, 60)) : "null";
             created[(await client.CreateTodoAsync($$"""{"title":"churn {{writes}}","order":{{order}}}""")).Url()] = true;
             writes += 2;
+            churned.Release();
         }
         return writes;
     }
