@@ -86,9 +86,19 @@ public sealed class EventStore
                 command.Idempotency?.MarkCompletedByAppend();
                 return answerLost;
             }
-            // The key's marker moved rather than the stream: a retry took the key over, and re-deciding would not help.
-            if (answer is BatchAnswer.Refused && command.Idempotency is { } claim && !await IdempotencyRecords.IsHeldAsync(container, claim, cancellationToken))
-                throw new IdempotencyKeyTakenOverException();
+            if (answer is BatchAnswer.Refused && command.Idempotency is { } claim)
+            {
+                switch (await IdempotencyRecords.StandingAsync(container, claim, cancellationToken))
+                {
+                    // Only this attempt's batch completes the record with its command id: the read of the event missed it (a lagging replica).
+                    case KeyStanding.CompletedByThisAttempt:
+                        claim.MarkCompletedByAppend();
+                        return answerLost;
+                    // The key's marker moved rather than the stream: a retry took the key over, and re-deciding would not help.
+                    case KeyStanding.TakenOver:
+                        throw new IdempotencyKeyTakenOverException();
+                }
+            }
             // A refusal by the version guard wrote nothing; neither did an unanswered append whose version another holds.
             if (answer is BatchAnswer.Refused || holder == VersionHolder.AnotherCommand) return null;
             // Provably not written (yet): the version guard lets a late commit of the lost attempt or the re-append
@@ -152,15 +162,21 @@ public sealed class EventStore
         return new StoredEvents(events, null);
     }
 
-    /// <summary>The ids of every todo that is not deleted, from the snapshots: the write side's own truth.</summary>
-    internal Task<List<Guid>> ListLiveTodoIdsAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The ids of every todo that is not deleted, from the snapshots: the write side's own truth; with
+    /// <paramref name="createdBy"/>, only those created by then.
+    /// </summary>
+    internal Task<List<Guid>> ListLiveTodoIdsAsync(DateTimeOffset? createdBy, CancellationToken cancellationToken) =>
         container.QueryAllAsync<Guid>(
-            new QueryDefinition("SELECT VALUE c.todoId FROM c WHERE c.kind = @kind AND c.data.deleted = false")
-                .WithParameter("@kind", EventDocument.SnapshotKind),
+            new QueryDefinition("SELECT VALUE c.todoId FROM c WHERE c.kind = @kind AND c.data.deleted = false"
+                    + (createdBy is null ? "" : " AND c.data.createdAt <= @createdBy"))
+                .WithParameter("@kind", EventDocument.SnapshotKind)
+                .WithParameter("@createdBy", createdBy),
             null,
             cancellationToken);
 
-    private static PartitionKey PartitionOf(Guid todoId) => new(todoId.ToString());
+    /// <summary>The events container's partition of a todo's stream, or of a key record that belongs to no todo.</summary>
+    internal static PartitionKey PartitionOf(Guid partition) => new(partition.ToString());
 }
 
 /// <summary>A transactional batch refused for a reason other than a lost race, e.g. throttling (429) beyond the SDK's retries.</summary>

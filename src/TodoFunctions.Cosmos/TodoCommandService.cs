@@ -90,7 +90,8 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     /// <summary>
     /// Deletes every live todo, each with its own <see cref="TodoDeleted"/> under a command id derived from the request's
     /// and the todo's, then waits for all of them at once. The deletes are separate writes: one that fails does not
-    /// stop the others, and then <see cref="DeleteAllIncompleteException"/> says how many happened.
+    /// stop the others, and then <see cref="DeleteAllIncompleteException"/> says how many happened. A keyed delete-all
+    /// deletes only the todos created by its key's cutoff, so its retries delete the same set.
     /// </summary>
     public async Task<DeleteAllOutcome> DeleteAllAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -99,7 +100,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDeletes, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(await store.ListLiveTodoIdsAsync(cancellationToken), parallel, async (todoId, token) =>
+            await Parallel.ForEachAsync(await store.ListLiveTodoIdsAsync(context.Idempotency?.Marker.Cutoff, cancellationToken), parallel, async (todoId, token) =>
             {
                 var watch = WatchIfWaiting(todoId, context);
                 try

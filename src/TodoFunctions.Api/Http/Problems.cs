@@ -106,9 +106,10 @@ internal static class Problems
         ProblemException refused => refused.Answer,
         IdempotencyKeyMismatchException => Problem(StatusCodes.Status422UnprocessableEntity,
             "This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request."),
-        // A request usually ends within a second; the takeover timeout matters only when it crashed.
-        IdempotencyKeyInFlightException => Problem(StatusCodes.Status409Conflict,
-            "A request with this Idempotency-Key is still being processed; retry in 1 s to get its answer.").WithHeader("Retry-After", "1"),
+        // By then the first request has answered or its marker can be taken over; an orphaned marker answers 409 until then.
+        IdempotencyKeyInFlightException inFlight => Problem(StatusCodes.Status409Conflict,
+            "A request with this Idempotency-Key is still being processed; retry after the Retry-After seconds to get its answer.")
+            .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(inFlight.UntilTakeover.TotalSeconds)).ToString()),
         IdempotencyKeyTakenOverException => Problem(StatusCodes.Status409Conflict,
             "A later request with this Idempotency-Key took it over while this one ran too long; this one stored nothing. Retry to get that request's answer.")
             .WithHeader("Retry-After", "1"),

@@ -5,7 +5,8 @@ namespace TodoFunctions.Cosmos.Idempotency;
 
 /// <summary>
 /// A key's record in the events container, in the partition of the todo its request writes: an <c>inFlight</c>
-/// marker while the request runs, then the <c>completed</c> outcome that a repeat answers again. Cosmos TTL removes it.
+/// marker while the request runs, then the <c>completed</c> outcome that a repeat answers again; a delete-all that failed
+/// leaves it <c>interrupted</c> for its retry to resume. Cosmos TTL removes it.
 /// </summary>
 public sealed record IdempotencyRecord(
     [property: JsonPropertyName("id")] string Id,
@@ -21,13 +22,24 @@ public sealed record IdempotencyRecord(
     public const string RecordKind = "idempotency";
     public const string InFlight = "inFlight";
     public const string Completed = "completed";
+    public const string Interrupted = "interrupted";
+
+    /// <summary>
+    /// When the key's first attempt started: every attempt keeps it, so a delete-all and each of its retries delete the
+    /// todos created by then, the same set, and never one created after the client first sent the request.
+    /// </summary>
+    [JsonPropertyName("cutoff")]
+    public DateTimeOffset? Cutoff { get; init; }
 
     /// <summary>
     /// A marker for one attempt at the key's request. Its command id, stamped on the events the attempt appends, names
     /// the key and the attempt: after a takeover, resolving a lost answer must not take the other attempt's events for its own.
     /// </summary>
     public static IdempotencyRecord Marker(IdempotencyKey key, Guid partition, DateTimeOffset now, TimeSpan expiry) =>
-        new(key.RecordId, partition, RecordKind, InFlight, key.Fingerprint, now, $"{key.RecordId}:{Guid.NewGuid():N}", (int)Math.Ceiling(expiry.TotalSeconds), null);
+        new(key.RecordId, partition, RecordKind, InFlight, key.Fingerprint, now, $"{key.RecordId}:{Guid.NewGuid():N}", (int)Math.Ceiling(expiry.TotalSeconds), null) { Cutoff = now };
+
+    /// <summary>A new attempt's marker replacing this record: it keeps the first attempt's cutoff.</summary>
+    public IdempotencyRecord Succeeding(IdempotencyRecord marker) => marker with { Cutoff = Cutoff ?? StartedAt };
 
     public IdempotencyRecord CompletedWith(StoredOutcome outcome) => this with { State = Completed, Outcome = outcome };
 }

@@ -25,28 +25,33 @@ public sealed class IdempotentCommands(TodoCommandService commands, IdempotencyR
             : RunAsync(key, todoId, context, keyed => commands.ExecuteAsync(todoId, command, keyed, cancellationToken),
                 StoredOutcome.Of, stored => stored.ToCommandOutcome(), cancellationToken);
 
-    /// <summary>A keyed delete-all keeps its record in a partition of its own, the key's derived id, which no stream uses.</summary>
+    /// <summary>
+    /// A keyed delete-all keeps its record in a partition of its own, the key's derived id, which no stream uses. It
+    /// deletes the todos created by the key's cutoff, so every attempt at it deletes the same set: a failed one leaves
+    /// its key interrupted for the retry to resume, and one whose key was taken over still answers what it deleted.
+    /// </summary>
     public Task<Idempotent<DeleteAllOutcome>> DeleteAllAsync(IdempotencyKey? key, CommandContext context, CancellationToken cancellationToken) =>
         key is null
             ? Unkeyed(commands.DeleteAllAsync(context, cancellationToken))
             : RunAsync(key, key.DerivedId, context, keyed => commands.DeleteAllAsync(keyed, cancellationToken),
-                StoredOutcome.Of, stored => stored.ToDeleteAllOutcome(), cancellationToken);
+                StoredOutcome.Of, stored => stored.ToDeleteAllOutcome(), cancellationToken, resumable: true);
 
     private async Task<Idempotent<T>> RunAsync<T>(
         IdempotencyKey key, Guid partition, CommandContext context, Func<CommandContext, Task<T>> run,
-        Func<T, StoredOutcome> store, Func<StoredOutcome, T> replay, CancellationToken cancellationToken)
+        Func<T, StoredOutcome> store, Func<StoredOutcome, T> replay, CancellationToken cancellationToken, bool resumable = false)
     {
         var start = await records.BeginAsync(key, partition, cancellationToken);
         if (start.Claim is not { } claim) return new Idempotent<T>(replay(start.Replay!), Replayed: true);
         try
         {
             var outcome = await run(context with { CommandId = claim.Marker.CommandId, Idempotency = claim });
-            if (!claim.CompletedByAppend) await records.CompleteAsync(claim, store(outcome), cancellationToken);
+            if (!claim.CompletedByAppend && !await records.TryCompleteAsync(claim, store(outcome), cancellationToken) && !resumable)
+                throw new IdempotencyKeyTakenOverException();
             return new Idempotent<T>(outcome, Replayed: false);
         }
         catch
         {
-            await records.ReleaseAsync(claim);
+            await (resumable ? records.InterruptAsync(claim) : records.ReleaseAsync(claim));
             throw;
         }
     }

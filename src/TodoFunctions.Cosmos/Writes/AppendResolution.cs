@@ -10,7 +10,9 @@ internal abstract record BatchAnswer(string? SessionToken)
     /// <summary>Written; <see cref="ETag"/> is the snapshot's new one.</summary>
     public sealed record Committed(string ETag) : BatchAnswer(SessionToken: null);
 
-    /// <summary>The version guard refused it (409/412): nothing of this execution was written.</summary>
+    /// <summary>
+    /// The version guard refused it (409/412), or the key's marker it replaces is gone (404): nothing of this execution was written.
+    /// </summary>
     public sealed record Refused(string? SessionToken) : BatchAnswer(SessionToken);
 
     /// <summary>No certain answer (408, 503, timeout, dropped connection): it may or may not have been written.</summary>
@@ -44,7 +46,7 @@ internal sealed class AppendResolution(Container container)
             return response.StatusCode switch
             {
                 _ when response.IsSuccessStatusCode => new BatchAnswer.Committed(response[response.Count - 1].ETag),
-                HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed => new BatchAnswer.Refused(response.Headers.Session),
+                HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound => new BatchAnswer.Refused(response.Headers.Session),
                 HttpStatusCode.RequestTimeout or HttpStatusCode.ServiceUnavailable =>
                     new BatchAnswer.Lost(new TransactionalBatchException(response), response.Headers.Session),
                 _ => throw new TransactionalBatchException(response),
@@ -62,7 +64,7 @@ internal sealed class AppendResolution(Container container)
     /// </summary>
     public async Task<VersionHolder> HolderAsync(Guid todoId, long version, string commandId, string? sessionToken, CancellationToken cancellationToken)
     {
-        var partition = new PartitionKey(todoId.ToString());
+        var partition = EventStore.PartitionOf(todoId);
         var options = new ItemRequestOptions { SessionToken = sessionToken };
         for (var attempt = 1; ; attempt++)
         {

@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Newtonsoft.Json.Linq;
+using TodoFunctions.Cosmos.Idempotency;
+using TodoFunctions.CosmosEmulator.Faults;
+using TodoFunctions.Domain;
+using TodoFunctions.Testing;
+
+namespace TodoFunctions.Cosmos.Tests;
+
+/// <summary>
+/// Idempotency-Key when an attempt fails part-way, is taken over, or loses its marker: a keyed delete-all deletes
+/// the same set however often it is retried, and a keyed write never answers 500 or a false "stored nothing".
+/// </summary>
+public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClassFixture<CosmosEndpoint>, IDisposable
+{
+    [EmbeddedEmulatorFact]
+    public async Task A_keyed_delete_all_whose_completion_failed_is_resumed_by_its_retry_and_spares_todos_created_since()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await store.CreateAsync("one");
+        await store.CreateAsync("two");
+        var key = NewDeleteAllKey();
+        FailRecordWrites(key, FaultOperation.Replace, next: 1);
+
+        await Assert.ThrowsAnyAsync<CosmosException>(() => store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default));
+        endpoint.Emulator!.Faults.Clear();
+        var later = await store.CreateAsync("three");
+        var retry = await store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+
+        Assert.Equal((0, false), (retry.Outcome.Deleted, retry.Replayed));
+        Assert.NotNull(await store.FoldAsync(later));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_keyed_delete_all_that_deleted_only_some_is_resumed_by_its_retry_under_the_first_cutoff()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await store.CreateAsync("one");
+        var stuck = await store.CreateAsync("two");
+        var key = NewDeleteAllKey();
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules = [new FaultRule { Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer, PartitionKey = new JValue(stuck.ToString()), Outcome = FaultOutcome.Throttle }],
+        });
+
+        var failed = await Assert.ThrowsAsync<DeleteAllIncompleteException>(() => store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default));
+        endpoint.Emulator.Faults.Clear();
+        var later = await store.CreateAsync("three");
+        var retry = await store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+
+        Assert.Equal((1, 1), (failed.Deleted, retry.Outcome.Deleted));
+        Assert.Null(await store.FoldAsync(stuck));
+        Assert.NotNull(await store.FoldAsync(later));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_keyed_delete_all_taken_over_while_it_runs_answers_what_it_deleted_and_the_two_delete_each_todo_once()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, settings: new Dictionary<string, string?>
+        {
+            ["TodoStore:IdempotencyTakeoverTimeout"] = "00:00:00",
+        });
+        for (var i = 0; i < 6; i++) await store.CreateAsync($"todo {i}");
+        var key = NewDeleteAllKey();
+        HoldBatches(milliseconds: 300);
+
+        var slow = store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+        await TodoStoreHarness.EventuallyAsync(async () => await RecordOfAsync(store, key) is not null);
+        var takeover = await store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+        var taken = await slow;
+
+        Assert.Equal(6, taken.Outcome.Deleted + takeover.Outcome.Deleted);
+        Assert.False(taken.Replayed);
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_keyed_write_whose_marker_was_deleted_under_it_is_refused_as_taken_over_and_appends_nothing()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        var path = $"/api/todos/{id}";
+        var key = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"completed\":true}"u8));
+        HoldBatches(milliseconds: 1000);
+
+        var patch = store.Idempotent.ExecuteAsync(key, id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
+        await TodoStoreHarness.EventuallyAsync(async () => await RecordOfAsync(store, key, id) is not null);
+        await store.Events.DeleteItemAsync<object>(key.RecordId, new PartitionKey(id.ToString()));
+
+        await Assert.ThrowsAsync<IdempotencyKeyTakenOverException>(() => patch);
+        Assert.Single(await store.Store.ReadStreamAsync(id, default));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_repeat_of_an_in_flight_key_is_told_to_come_back_when_the_marker_can_be_taken_over()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, settings: new Dictionary<string, string?>
+        {
+            ["TodoStore:IdempotencyTakeoverTimeout"] = "00:00:30",
+        });
+        var key = NewDeleteAllKey();
+        await store.IdempotencyRecords.BeginAsync(key, key.DerivedId, default);
+
+        var inFlight = await Assert.ThrowsAsync<IdempotencyKeyInFlightException>(() => store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default));
+
+        Assert.InRange(inFlight.UntilTakeover, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+    }
+
+    public void Dispose() => endpoint.Emulator?.Faults.Clear();
+
+    private static IdempotencyKey NewDeleteAllKey() =>
+        new("DELETE", "/api/todos", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("DELETE", "/api/todos", []));
+
+    private void FailRecordWrites(IdempotencyKey key, FaultOperation operation, int next) => endpoint.Emulator!.Faults.Install(new FaultPlan
+    {
+        Seed = 9,
+        Rules =
+        [
+            new FaultRule
+            {
+                Operations = [operation], Container = TodoStoreLayout.EventsContainer, PartitionKey = new JValue(key.DerivedId.ToString()),
+                Next = next, Outcome = FaultOutcome.ServiceUnavailable,
+            },
+        ],
+    });
+
+    private void HoldBatches(int milliseconds) => endpoint.Emulator!.Faults.Install(new FaultPlan
+    {
+        Seed = 9,
+        Rules = [new FaultRule { Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer, Outcome = FaultOutcome.Latency, LatencyMs = milliseconds }],
+    });
+
+    private static async Task<string?> RecordOfAsync(TodoStoreHarness store, IdempotencyKey key, Guid? partition = null)
+    {
+        using var response = await store.Events.ReadItemStreamAsync(key.RecordId, new PartitionKey((partition ?? key.DerivedId).ToString()));
+        return response.StatusCode == HttpStatusCode.NotFound ? null : key.RecordId;
+    }
+}
