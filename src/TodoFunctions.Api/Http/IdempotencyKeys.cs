@@ -28,12 +28,23 @@ internal static class IdempotencyKeys
         request.Body.Position = 0;
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        return (command, new IdempotencyKey(request.Method, request.Path, key, IdempotencyKey.FingerprintOf(request.Method, request.Path, body.ToArray())));
+        return (command, Scoped(request, key, body.ToArray()));
     }
 
     /// <summary>The key of a request without a body (DELETE).</summary>
-    public static IdempotencyKey? Of(HttpRequest request) =>
-        KeyOf(request) is { } key ? new IdempotencyKey(request.Method, request.Path, key, IdempotencyKey.FingerprintOf(request.Method, request.Path, [])) : null;
+    public static IdempotencyKey? Of(HttpRequest request) => KeyOf(request) is { } key ? Scoped(request, key, []) : null;
+
+    /// <summary>
+    /// Scoped by the path as routing reads it, so the same request under another spelling is the same scope: routes
+    /// ignore case, and a todo id may come in any format <see cref="Guid.TryParse(string?, out Guid)"/> reads. The
+    /// fingerprint is over the payload, as the draft says: a repeat with other If-Match/If-None-Match gets the stored answer.
+    /// </summary>
+    private static IdempotencyKey Scoped(HttpRequest request, string key, ReadOnlySpan<byte> body)
+    {
+        var path = string.Join('/', request.Path.Value!.TrimEnd('/').Split('/')
+            .Select(segment => Guid.TryParse(segment, out var id) ? id.ToString("D") : segment.ToLowerInvariant()));
+        return new IdempotencyKey(request.Method, path, key, IdempotencyKey.FingerprintOf(request.Method, path, body));
+    }
 
     public static HttpAnswer Answer<T>(HttpAnswer answer, Idempotent<T> result) =>
         result.Replayed ? answer.WithHeader(ReplayedHeader, "true") : answer;
