@@ -63,6 +63,23 @@ public sealed partial class CostTests(CosmosEndpoint endpoint, ITestOutputHelper
     }
 
     [Fact]
+    public async Task An_idempotency_key_adds_a_marker_write_and_its_completion_to_a_delete_all_of_ten_todos()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var key = new IdempotencyKey("DELETE", "/api/todos", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("DELETE", "/api/todos", []));
+
+        for (var i = 0; i < 10; i++) await store.CreateAsync($"todo {i}");
+        var (unkeyed, _) = await MeasureAsync(store, () => store.Commands.DeleteAllAsync(TodoStoreHarness.NoWait(), default));
+        for (var i = 0; i < 10; i++) await store.CreateAsync($"todo {i}");
+        var (keyed, deleted) = await MeasureAsync(store, () => store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default));
+
+        Report("delete-all of 10 todos", unkeyed);
+        Report("delete-all of 10 todos with Idempotency-Key", keyed);
+        Assert.Equal(10, deleted.Outcome.Deleted);
+        Assert.Equal(unkeyed.RoundTrips + 2, keyed.RoundTrips);
+    }
+
+    [Fact]
     public async Task Loading_a_todo_for_a_command_costs_the_same_on_a_200_event_stream_as_on_a_1_event_stream()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
