@@ -1,16 +1,26 @@
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>Creates the database and containers at start-up when <see cref="TodoStoreOptions.CreateContainersIfMissing"/> is set (local runs).</summary>
-internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoStoreOptions> options) : IHostedService
+/// <summary>
+/// Creates the database and containers at start-up when <see cref="TodoStoreOptions.CreateContainersIfMissing"/> is set
+/// (local runs); otherwise checks, in the background, that Idempotency-Key records can expire.
+/// </summary>
+internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoStoreOptions> options, ILogger<TodoStoreInitializer> logger) : IHostedService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private bool ready;
 
-    public Task StartAsync(CancellationToken cancellationToken) => EnsureCreatedIfConfiguredAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.CreateContainersIfMissing) return EnsureCreatedIfConfiguredAsync(cancellationToken);
+        // One metadata read that must neither delay nor fail the start.
+        _ = WarnIfKeyRecordsNeverExpireAsync();
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -33,6 +43,27 @@ internal sealed class TodoStoreInitializer(CosmosClient client, IOptions<TodoSto
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// An events container created before Idempotency-Key records existed, on an account where the Bicep was not
+    /// re-applied, has no default TTL, so Cosmos ignores the records' <c>ttl</c> and they never expire: say so.
+    /// </summary>
+    private async Task WarnIfKeyRecordsNeverExpireAsync()
+    {
+        try
+        {
+            var settings = options.Value;
+            var properties = (await client.GetContainer(settings.DatabaseName, settings.EventsContainer).ReadContainerAsync()).Resource;
+            if (properties.DefaultTimeToLive is null)
+                logger.LogWarning(
+                    "The {Container} container has no defaultTimeToLive, so Idempotency-Key records never expire: re-apply the Bicep (defaultTtl -1).",
+                    settings.EventsContainer);
+        }
+        catch (Exception unavailable) when (unavailable is CosmosException or HttpRequestException or OperationCanceledException)
+        {
+            logger.LogInformation(unavailable, "Could not check the events container's defaultTimeToLive at start-up.");
         }
     }
 

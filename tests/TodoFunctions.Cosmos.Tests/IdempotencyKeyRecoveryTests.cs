@@ -1,5 +1,8 @@
 using System.Net;
+using System.Collections.Concurrent;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.CosmosEmulator.Faults;
@@ -107,6 +110,25 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
         Assert.InRange(inFlight.UntilTakeover, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
     }
 
+    [EmbeddedEmulatorFact]
+    public async Task An_app_that_does_not_create_its_containers_warns_at_start_when_key_records_would_never_expire()
+    {
+        var databaseName = endpoint.UniqueName("todos");
+        using var client = endpoint.CreateClient();
+        Database database = await client.CreateDatabaseAsync(databaseName);
+        await database.CreateContainerAsync(TodoStoreLayout.EventsContainer, TodoStoreLayout.EventsPartitionKeyPath);
+        var logger = new RecordingLogger<TodoStoreInitializer>();
+        var initializer = new TodoStoreInitializer(client, Options.Create(new TodoStoreOptions { DatabaseName = databaseName }), logger);
+
+        await initializer.StartAsync(default);
+        await TodoStoreHarness.EventuallyAsync(() => Task.FromResult(!logger.Entries.IsEmpty));
+        await database.DeleteAsync();
+
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("never expire", message);
+    }
+
     public void Dispose() => endpoint.Emulator?.Faults.Clear();
 
     private static IdempotencyKey NewDeleteAllKey() =>
@@ -136,4 +158,17 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
         using var response = await store.Events.ReadItemStreamAsync(key.RecordId, new PartitionKey((partition ?? key.DerivedId).ToString()));
         return response.StatusCode == HttpStatusCode.NotFound ? null : key.RecordId;
     }
+}
+
+/// <summary>A logger that keeps what was logged, below the level tested (the start-up check).</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Entries.Enqueue((logLevel, formatter(state, exception)));
 }
