@@ -96,6 +96,22 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
     }
 
     [EmbeddedEmulatorFact]
+    public async Task A_record_completed_by_this_attempts_own_batch_is_read_as_its_commit_not_as_a_takeover()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync("walk the dog");
+        var path = $"/api/todos/{id}";
+        var key = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"completed\":true}"u8));
+        var claim = (await store.IdempotencyRecords.BeginAsync(key, id, default)).Claim!;
+        var stream = await store.Store.LoadAsync(id, default);
+        await store.Store.TryAppendAsync(stream, [new TodoCompleted()], TodoStoreHarness.NoWait() with { CommandId = claim.Marker.CommandId, Idempotency = claim }, default);
+        var other = (await store.IdempotencyRecords.BeginAsync(KeyFor(key.Path), id, default)).Claim!;
+
+        Assert.Equal(KeyStanding.CompletedByThisAttempt, await IdempotencyRecords.StandingAsync(store.Events, claim, default));
+        Assert.Equal(KeyStanding.Held, await IdempotencyRecords.StandingAsync(store.Events, other, default));
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task A_repeat_of_an_in_flight_key_is_told_to_come_back_when_the_marker_can_be_taken_over()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, settings: new Dictionary<string, string?>
@@ -130,6 +146,9 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
     }
 
     public void Dispose() => endpoint.Emulator?.Faults.Clear();
+
+    private static IdempotencyKey KeyFor(string path) =>
+        new("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{}"u8));
 
     private static IdempotencyKey NewDeleteAllKey() =>
         new("DELETE", "/api/todos", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("DELETE", "/api/todos", []));
