@@ -112,6 +112,31 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
     }
 
     [EmbeddedEmulatorFact]
+    public async Task A_keyed_request_whose_marker_create_lost_its_answer_adopts_its_own_marker_and_runs()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await store.CreateAsync("one");
+        var key = NewDeleteAllKey();
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules =
+            [
+                new FaultRule
+                {
+                    Operations = [FaultOperation.Create], Container = TodoStoreLayout.EventsContainer, PartitionKey = new JValue(key.DerivedId.ToString()),
+                    Next = 1, Outcome = FaultOutcome.TimeoutAfterApply,
+                },
+            ],
+        });
+
+        var first = await store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+
+        Assert.Contains(endpoint.Emulator.Faults.Injected, injected => injected.Kind == FaultOutcome.TimeoutAfterApply);
+        Assert.Equal((1, false), (first.Outcome.Deleted, first.Replayed));
+    }
+
+    [EmbeddedEmulatorFact]
     public async Task A_repeat_of_an_in_flight_key_is_told_to_come_back_when_the_marker_can_be_taken_over()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, settings: new Dictionary<string, string?>
