@@ -166,14 +166,14 @@ public sealed class EventStore
     /// The ids of every todo that is not deleted, from the snapshots: the write side's own truth; with
     /// <paramref name="createdBy"/>, only those created by then.
     /// </summary>
-    internal Task<List<Guid>> ListLiveTodoIdsAsync(DateTimeOffset? createdBy, CancellationToken cancellationToken) =>
-        container.QueryAllAsync<Guid>(
-            new QueryDefinition("SELECT VALUE c.todoId FROM c WHERE c.kind = @kind AND c.data.deleted = false"
-                    + (createdBy is null ? "" : " AND c.data.createdAt <= @createdBy"))
-                .WithParameter("@kind", EventDocument.SnapshotKind)
-                .WithParameter("@createdBy", createdBy),
-            null,
-            cancellationToken);
+    internal Task<List<Guid>> ListLiveTodoIdsAsync(DateTimeOffset? createdBy, CancellationToken cancellationToken)
+    {
+        const string live = "SELECT VALUE c.todoId FROM c WHERE c.kind = @kind AND c.data.deleted = false";
+        var query = createdBy is { } cutoff
+            ? new QueryDefinition(live + " AND c.data.createdAt <= @createdBy").WithParameter("@createdBy", cutoff)
+            : new QueryDefinition(live);
+        return container.QueryAllAsync<Guid>(query.WithParameter("@kind", EventDocument.SnapshotKind), null, cancellationToken);
+    }
 
     /// <summary>The events container's partition of a todo's stream, or of a key record that belongs to no todo.</summary>
     internal static PartitionKey PartitionOf(Guid partition) => new(partition.ToString());

@@ -83,8 +83,7 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
-        var path = $"/api/todos/{id}";
-        var key = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"completed\":true}"u8));
+        var key = PatchKey(id, "{\"completed\":true}");
         HoldBatches(milliseconds: 1000);
 
         var patch = store.Idempotent.ExecuteAsync(key, id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default);
@@ -100,12 +99,11 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var id = await store.CreateAsync("walk the dog");
-        var path = $"/api/todos/{id}";
-        var key = new IdempotencyKey("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{\"completed\":true}"u8));
+        var key = PatchKey(id, "{\"completed\":true}");
         var claim = (await store.IdempotencyRecords.BeginAsync(key, id, default)).Claim!;
         var stream = await store.Store.LoadAsync(id, default);
         await store.Store.TryAppendAsync(stream, [new TodoCompleted()], TodoStoreHarness.NoWait() with { CommandId = claim.Marker.CommandId, Idempotency = claim }, default);
-        var other = (await store.IdempotencyRecords.BeginAsync(KeyFor(key.Path), id, default)).Claim!;
+        var other = (await store.IdempotencyRecords.BeginAsync(PatchKey(id, "{}"), id, default)).Claim!;
 
         Assert.Equal(KeyStanding.CompletedByThisAttempt, await IdempotencyRecords.StandingAsync(store.Events, claim, default));
         Assert.Equal(KeyStanding.Held, await IdempotencyRecords.StandingAsync(store.Events, other, default));
@@ -172,8 +170,8 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
 
     public void Dispose() => endpoint.Emulator?.Faults.Clear();
 
-    private static IdempotencyKey KeyFor(string path) =>
-        new("PATCH", path, Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", path, "{}"u8));
+    private static IdempotencyKey PatchKey(Guid todoId, string body) =>
+        new("PATCH", $"/api/todos/{todoId}", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("PATCH", $"/api/todos/{todoId}", System.Text.Encoding.UTF8.GetBytes(body)));
 
     private static IdempotencyKey NewDeleteAllKey() =>
         new("DELETE", "/api/todos", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("DELETE", "/api/todos", []));

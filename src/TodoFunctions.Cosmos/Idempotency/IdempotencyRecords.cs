@@ -136,7 +136,6 @@ public sealed class IdempotencyRecords
         {
         }
     }
-
 }
 
 /// <summary>Where a keyed request's key stands after its append was refused.</summary>
