@@ -87,14 +87,10 @@ public sealed class ListConditionsTests(LocalHostFixture fixture)
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, params (string Name, string Value)[] headers) =>
-        SendAsync(method, url, null, headers);
+        client.SendWithHeadersAsync(method, url, null, headers);
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
-        return client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers) =>
+        client.SendWithHeadersAsync(method, url, content, headers);
 
     private async Task<string> ListETagAsync()
     {
