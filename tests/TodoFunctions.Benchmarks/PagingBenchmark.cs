@@ -80,7 +80,7 @@ internal static class PagingBenchmark
         PrintPage("first page", figures.First, size);
         PrintPage("fifth page", figures.Fifth, size);
         await DeleteAllButAsync(host, readModel, Survivors);
-        PrintPage($"after deletes ({Survivors} left)", await MeasurePageAsync(
+        PrintPage($"after deletes, {Survivors} left", await MeasurePageAsync(
             log, $"after deletes {size}", () => readModel.ListPageAsync(PageSize, null, CancellationToken.None), http, $"todos?limit={PageSize}"), size);
         return figures;
     }
