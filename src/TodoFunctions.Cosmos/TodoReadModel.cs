@@ -26,23 +26,21 @@ public sealed class TodoReadModel
 
     /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
     public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken) =>
-        await TodoListQuery.AllAsync(await LiveContainerAsync(cancellationToken), cancellationToken);
+        await (await LiveListAsync(cancellationToken)).AllAsync(cancellationToken);
 
-    /// <summary>
-    /// At most <paramref name="limit"/> todos in list order, from the start or from a <paramref name="continuation"/>
-    /// an earlier page returned; throws <see cref="InvalidListContinuationException"/> for one it cannot resume from.
-    /// </summary>
-    public async Task<TodoPage> ListPageAsync(int limit, string? continuation, CancellationToken cancellationToken) =>
-        await TodoListQuery.PageAsync(await LiveContainerAsync(cancellationToken), limit, continuation, cancellationToken);
+    /// <inheritdoc cref="LiveList.PageAsync"/>
+    public async Task<TodoPage> ListPageAsync(int limit, string? after, CancellationToken cancellationToken) =>
+        await (await LiveListAsync(cancellationToken)).PageAsync(limit, after, cancellationToken);
 
-    /// <summary>
-    /// A short opaque tag that changes whenever the live list may have changed. Read it before the list it describes:
-    /// a write landing in between then only costs the next poll a full answer, never a stale "not modified".
-    /// </summary>
-    public async Task<string> ListValidatorAsync(CancellationToken cancellationToken)
+    /// <inheritdoc cref="LiveList.ValidatorAsync"/>
+    public async Task<string> ListValidatorAsync(CancellationToken cancellationToken) =>
+        await (await LiveListAsync(cancellationToken)).ValidatorAsync(cancellationToken);
+
+    /// <summary>The list as the read-model pointer names it now, for a request that reads both its validator and its todos.</summary>
+    public async Task<LiveList> LiveListAsync(CancellationToken cancellationToken)
     {
         var pointer = await pointers.CurrentAsync(cancellationToken);
-        return await ListValidator.ReadAsync(pointers.Container(pointer.LiveContainer), pointer, cancellationToken);
+        return new LiveList(pointers.Container(pointer.LiveContainer), pointer);
     }
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
@@ -62,7 +60,7 @@ public sealed class TodoReadModel
 /// <see cref="ReadModelVersion"/> says which build of the read model wrote it, so a rebuild can reuse a container
 /// by overwriting what an older build left there. A todo parked at its first event has version 0 and no state.
 /// <see cref="ListPosition"/> is the list's sort key (see <see cref="Cosmos.ListPosition"/>); documents written before
-/// it existed have none and list first until their todo's next write or a rebuild.
+/// it existed have none and are not listed until their todo's next write or a rebuild.
 /// </summary>
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,

@@ -266,10 +266,6 @@ public sealed class ConditionalRequestTests(LocalHostFixture fixture)
     private Task<HttpResponseMessage> SendConditionalAsync(HttpMethod method, string url, params (string Name, string Value)[] headers) =>
         SendConditionalAsync(method, url, null, headers);
 
-    private Task<HttpResponseMessage> SendConditionalAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
-        return client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendConditionalAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers) =>
+        client.SendWithHeadersAsync(method, url, content, headers);
 }

@@ -43,6 +43,15 @@ internal static class HttpExtensions
         return client.SendAsync(request);
     }
 
+    /// <summary>Sends a request with the given headers (conditions and the like, added without validation as a client may send them).</summary>
+    public static Task<HttpResponseMessage> SendWithHeadersAsync(
+        this HttpClient client, HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return client.SendAsync(request);
+    }
+
     public static string Url(this JsonElement todo) => todo.GetProperty("url").GetString()!;
 
     public static string? Header(this HttpResponseMessage response, string name) =>

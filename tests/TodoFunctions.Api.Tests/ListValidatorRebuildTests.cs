@@ -2,7 +2,7 @@ using System.Net;
 
 namespace TodoFunctions.Api.Tests;
 
-/// <summary>The list's validator across a rebuild: on a local host of its own, since a rebuild switches the whole read model.</summary>
+/// <summary>The list's validator and a page walk across a rebuild: on a local host of its own, since a rebuild switches the whole read model.</summary>
 public sealed class ListValidatorRebuildTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
 {
     private readonly HttpClient client = fixture.Client;
@@ -21,6 +21,27 @@ public sealed class ListValidatorRebuildTests(LocalHostFixture fixture) : IClass
         using var unchanged = await GetIfNoneMatchAsync(after);
 
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_walk_that_crosses_a_rebuild_switch_still_returns_every_todo_once()
+    {
+        for (var i = 0; i < 5; i++) await client.CreateTodoAsync($$"""{"title":"walked across the rebuild {{i}}"}""");
+        var everyTodo = (await client.ListTodosAsync()).Select(todo => todo.Url()).ToList();
+        var liveVersion = (await StatusAsync()).GetProperty("liveVersion").GetInt32();
+        var rebuilt = false;
+
+        var pages = await client.WalkAsync("todos?limit=2", async () =>
+        {
+            if (rebuilt) return;
+            using var accepted = await fixture.AdminClient.PostAsync("admin/projections/todos/rebuild", null);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            await Eventually.ReadAsync(StatusAsync, status => status.GetProperty("liveVersion").GetInt32() > liveVersion, "the rebuild to switch");
+            rebuilt = true;
+        });
+
+        Assert.True(rebuilt);
+        Assert.Equal(everyTodo, pages.SelectMany(page => page.Todos).Select(todo => todo.Url()));
     }
 
     private async Task<string> ListETagAsync(string? ifNoneMatch)

@@ -46,18 +46,34 @@ public sealed class PagedListTests(LocalHostFixture fixture)
     }
 
     [Theory]
-    [InlineData("garbage")]
-    [InlineData("""[{"compositeToken":"x","orderByItems":[{"item":"0|"}],"rid":"nope","skipCount":0}]""")]
-    [InlineData("""{"token":null}""")]
-    public async Task A_cursor_whose_continuation_inside_is_garbled_is_a_400_problem(string continuation)
+    [InlineData("""{"v":2,"limit":2,"after":"garbage"}""")]
+    [InlineData("""{"v":2,"limit":2,"after":"9"}""")]
+    [InlineData("""{"v":2,"limit":2,"after":"0|123|x"}""")]
+    [InlineData("""{"v":2,"limit":2,"after":null}""")]
+    [InlineData("""{"v":2,"limit":"two","after":"1|0000000000000000001|00000000-0000-0000-0000-000000000000"}""")]
+    [InlineData("""{"Format":1,"Limit":2,"Token":"[{\"compositeToken\":\"x\",\"orderByItems\":[{\"item\":\"0|\"}],\"rid\":\"nope\",\"skipCount\":0}]"}""")]
+    public async Task A_cursor_whose_position_inside_is_not_a_list_position_is_a_400_problem(string json)
     {
         await SeedAsync(3);
-        var cursor = ListPages.EncodeCursor(JsonSerializer.Serialize(new { Format = 1, Limit = 2, Token = continuation }));
 
-        using var response = await client.GetAsync($"todos?limit=2&cursor={cursor}");
+        using var response = await client.GetAsync($"todos?limit=2&cursor={ListPages.EncodeCursor(json)}");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("cursor", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_next_link_carries_the_limit_and_the_last_todos_list_position_in_a_small_cursor()
+    {
+        await SeedAsync(3);
+
+        var next = (await client.GetPageAsync("todos?limit=2")).Next!;
+        var cursor = ListPages.DecodeCursor(next);
+
+        Assert.Equal(2, cursor.GetProperty("v").GetInt32());
+        Assert.Equal(2, cursor.GetProperty("limit").GetInt32());
+        Assert.Matches("^[01]\\|[0-9|]+\\|[0-9a-f-]{36}$", cursor.GetProperty("after").GetString());
+        Assert.InRange(new Uri(next).Query.Length, 1, 200);
     }
 
     [Fact]

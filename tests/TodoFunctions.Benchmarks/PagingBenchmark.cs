@@ -15,6 +15,7 @@ namespace TodoFunctions.Benchmarks;
 /// What a page of the list costs as the list grows (the goal: flat), and what a 304 list poll saves against reading the
 /// whole list. Each size gets a local host and a database of its own, filled through the command service (one
 /// TodoCreated per todo, not waiting for the read model) and projected by the live projector before anything is measured.
+/// Last, all but a few todos are deleted, and the first page, which then runs into the tombstones, is measured again.
 /// </summary>
 internal static class PagingBenchmark
 {
@@ -22,6 +23,7 @@ internal static class PagingBenchmark
     private const int PageRuns = 30;
     private const int PollRuns = 30;
     private const int FullListRuns = 5;
+    private const int Survivors = 10;
     private static readonly int[] Sizes = [1_000, 20_000];
 
     public static async Task RunAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite)
@@ -65,18 +67,21 @@ internal static class PagingBenchmark
         await FillAsync(host, size);
 
         var first = await readModel.ListPageAsync(PageSize, null, CancellationToken.None);
-        var fifthContinuation = first.Continuation;
-        for (var page = 2; page < 5; page++) fifthContinuation = (await readModel.ListPageAsync(PageSize, fifthContinuation, CancellationToken.None)).Continuation;
+        var fifthAfter = first.After;
+        for (var page = 2; page < 5; page++) fifthAfter = (await readModel.ListPageAsync(PageSize, fifthAfter, CancellationToken.None)).After;
         var fifthUrl = await FifthPageUrlAsync(http);
 
         var figures = new SizeFigures(
             size,
             await MeasurePageAsync(log, $"first page {size}", () => readModel.ListPageAsync(PageSize, null, CancellationToken.None), http, $"todos?limit={PageSize}"),
-            await MeasurePageAsync(log, $"fifth page {size}", () => readModel.ListPageAsync(PageSize, fifthContinuation, CancellationToken.None), http, fifthUrl),
+            await MeasurePageAsync(log, $"fifth page {size}", () => readModel.ListPageAsync(PageSize, fifthAfter, CancellationToken.None), http, fifthUrl),
             await MeasurePollAsync(log, $"304 poll {size}", () => readModel.ListValidatorAsync(CancellationToken.None), http, PollRuns, conditional: true),
             await MeasurePollAsync(log, $"full list {size}", () => readModel.ListAsync(CancellationToken.None), http, FullListRuns, conditional: false));
         PrintPage("first page", figures.First, size);
         PrintPage("fifth page", figures.Fifth, size);
+        await DeleteAllButAsync(host, readModel, Survivors);
+        PrintPage($"after deletes, {Survivors} left", await MeasurePageAsync(
+            log, $"after deletes {size}", () => readModel.ListPageAsync(PageSize, null, CancellationToken.None), http, $"todos?limit={PageSize}"), size);
         return figures;
     }
 
@@ -92,6 +97,17 @@ internal static class PagingBenchmark
             await commands.CreateAsync(new CreateTodo($"todo {i}", Order: i % 3 == 0 ? null : i % 500), context, token));
         while (await CountAsync(readContainer) < size) await Task.Delay(200);
         Console.WriteLine($"  (filled {size} todos through the command service and the projector in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s)");
+    }
+
+    /// <summary>Deletes every todo but <paramref name="survivors"/> through the command service, leaving tombstones behind, then waits for the projector.</summary>
+    private static async Task DeleteAllButAsync(LocalHost host, TodoReadModel readModel, int survivors)
+    {
+        var commands = host.Services.GetRequiredService<TodoCommandService>();
+        var context = new CommandContext("benchmark-paging-deletes", WaitForReadModel: false);
+        var doomed = (await readModel.ListAsync(CancellationToken.None)).Skip(survivors).ToList();
+        await Parallel.ForEachAsync(doomed, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (todo, token) =>
+            await commands.ExecuteAsync(todo.Id, new DeleteTodo(), context, token));
+        while ((await readModel.ListAsync(CancellationToken.None)).Count > survivors) await Task.Delay(200);
     }
 
     private static async Task<int> CountAsync(Container container)

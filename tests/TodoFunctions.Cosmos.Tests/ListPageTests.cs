@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.Testing;
 
 namespace TodoFunctions.Cosmos.Tests;
@@ -26,7 +27,7 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
     }
 
     [Fact]
-    public async Task A_read_document_written_before_list_positions_existed_is_still_listed_and_paged_and_a_tombstone_sorts_last()
+    public async Task A_read_document_written_before_list_positions_existed_is_left_out_until_a_rebuild_and_a_tombstone_sorts_last()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
         var ordered = await store.CreateAsync("ordered", waitForReadModel: true, order: 1);
@@ -40,20 +41,78 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
         }, new PartitionKey(legacy.ToString()));
 
         var listed = (await store.ReadModel.ListAsync(default)).Select(todo => todo.Id);
-        var paged = new List<Guid>();
-        string? continuation = null;
-        do
-        {
-            var page = await store.ReadModel.ListPageAsync(1, continuation, default);
-            paged.AddRange(page.Todos.Select(todo => todo.Id));
-            continuation = page.Continuation;
-        }
-        while (continuation is not null);
+        var paged = await WalkAsync(store, limit: 1);
 
-        Assert.Equal([legacy, ordered], listed);
-        Assert.Equal([legacy, ordered], paged);
+        Assert.Equal([ordered], listed);
+        Assert.Equal([ordered], paged);
         var tombstone = await store.ReadContainer.ReadItemAsync<JsonObject>(deleted.ToString(), new PartitionKey(deleted.ToString()));
         Assert.Equal(ListPosition.AfterLive, (string?)tombstone.Resource["listPosition"]);
+    }
+
+    [Fact]
+    public async Task A_walk_returns_every_todo_once_in_list_order_and_each_page_resumes_after_the_last_position_it_returned()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
+        for (var i = 0; i < 7; i++) await store.CreateAsync($"todo {i}", waitForReadModel: true, order: i % 3 == 0 ? null : 10 - i);
+
+        var first = await store.ReadModel.ListPageAsync(3, null, default);
+        var walked = await WalkAsync(store, limit: 3);
+
+        Assert.Equal((await store.ReadModel.ListAsync(default)).Select(todo => todo.Id), walked);
+        var last = first.Todos[^1];
+        Assert.Equal(ListPosition.For(last.Id, last.Order, last.CreatedAt), first.After);
+    }
+
+    [Theory]
+    [InlineData("9")]
+    [InlineData("")]
+    [InlineData("0|123|x")]
+    [InlineData("1|0000000000000000001|not-a-guid")]
+    public async Task A_position_that_is_not_a_live_todos_is_refused_before_any_query(string after)
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var cost = store.Requests.Measure();
+
+        await Assert.ThrowsAsync<InvalidListContinuationException>(() => store.ReadModel.ListPageAsync(2, after, default));
+        Assert.DoesNotContain(cost.Requests, request => request.StartsWith("POST", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task After_most_todos_are_deleted_a_page_reaching_the_end_of_the_list_and_the_bare_list_cost_what_a_page_did_before()
+    {
+        const int Live = 5;
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
+        for (var i = 0; i < 120; i++) await store.CreateAsync($"todo {i}", waitForReadModel: true);
+        var before = await ChargeAsync(store, () => store.ReadModel.ListPageAsync(Live, null, default));
+        foreach (var todo in (await store.ReadModel.ListAsync(default)).Skip(Live))
+            await store.Commands.ExecuteAsync(todo.Id, new Domain.DeleteTodo(), new CommandContext("delete"), default);
+
+        var lastPage = await ChargeAsync(store, () => store.ReadModel.ListPageAsync(Live, null, default));
+        var bareList = await ChargeAsync(store, () => store.ReadModel.ListAsync(default));
+
+        Assert.True(lastPage <= 1.2 * before && bareList <= 1.2 * before, $"a page before the deletes {before} RU; after them a page {lastPage} RU, the bare list {bareList} RU");
+    }
+
+    private static async Task<double> ChargeAsync(TodoStoreHarness store, Func<Task> read)
+    {
+        await store.ReadModel.ListValidatorAsync(default);
+        var cost = store.Requests.Measure();
+        await read();
+        return cost.RequestCharge;
+    }
+
+    private static async Task<List<Guid>> WalkAsync(TodoStoreHarness store, int limit)
+    {
+        var walked = new List<Guid>();
+        string? after = null;
+        do
+        {
+            var page = await store.ReadModel.ListPageAsync(limit, after, default);
+            walked.AddRange(page.Todos.Select(todo => todo.Id));
+            after = page.After;
+        }
+        while (after is not null);
+        return walked;
     }
 
     [Fact]
@@ -79,16 +138,22 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
     }
 
     [Fact]
-    public async Task After_a_split_the_validator_reads_each_range_once_holds_while_nothing_is_written_and_moves_with_a_write_in_either_range()
+    public async Task After_a_split_the_validator_reads_both_ranges_at_once_holds_while_nothing_is_written_and_moves_with_a_write_in_either_range()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
         for (var i = 0; i < 6; i++) await store.CreateAsync($"todo {i}", waitForReadModel: true);
         endpoint.Emulator!.SplitPartitionKeyRange(store.DatabaseName, TodoStoreLayout.ReadModelContainer, "0");
         var before = await store.ReadModel.ListValidatorAsync(default);
 
+        // Each change-feed read of the read model is held 300 ms, so reads sent together are seen in flight together.
+        endpoint.Emulator.Faults.Install(new FaultPlan
+        {
+            Rules = [new FaultRule { Operations = [FaultOperation.ChangeFeed], Container = TodoStoreLayout.ReadModelContainer, Outcome = FaultOutcome.Latency, LatencyMs = 300 }],
+        });
         var cost = store.Requests.Measure();
         var unchanged = await store.ReadModel.ListValidatorAsync(default);
-        var measured = (cost.RoundTrips, cost.RequestCharge);
+        endpoint.Emulator.Faults.Clear();
+        var measured = (cost.RoundTrips, cost.RequestCharge, cost.MostInFlight);
         var afterWrites = new List<string>();
         foreach (var todo in await store.ReadModel.ListAsync(default))
         {
@@ -97,7 +162,7 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
         }
 
         Assert.Equal(before, unchanged);
-        Assert.Equal((2, 2.0), measured);
+        Assert.Equal((2, 2.0, 2), measured);
         Assert.Equal(afterWrites.Count, afterWrites.Prepend(before).Distinct().Count() - 1);
     }
 }

@@ -14,8 +14,10 @@ internal sealed class RequestLog : RequestHandler
 
     public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
+        var tally = current.Value;
+        tally?.Started();
         var response = await base.SendAsync(request, cancellationToken);
-        current.Value?.Add($"{request.Method} {request.RequestUri}", response.Headers.RequestCharge);
+        tally?.Add($"{request.Method} {request.RequestUri}", response.Headers.RequestCharge);
         return response;
     }
 
@@ -23,6 +25,10 @@ internal sealed class RequestLog : RequestHandler
     public sealed class Tally
     {
         private readonly List<(string Request, double Charge)> requests = [];
+        private int inFlight;
+
+        /// <summary>The most requests of the flow that were in flight at once: 1 when it sends them one after another.</summary>
+        public int MostInFlight { get; private set; }
 
         public int RoundTrips { get { lock (requests) return requests.Count; } }
 
@@ -30,9 +36,18 @@ internal sealed class RequestLog : RequestHandler
 
         public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests.Select(request => request.Request)]; } }
 
+        internal void Started()
+        {
+            lock (requests) MostInFlight = Math.Max(MostInFlight, ++inFlight);
+        }
+
         internal void Add(string request, double charge)
         {
-            lock (requests) requests.Add((request, charge));
+            lock (requests)
+            {
+                inFlight--;
+                requests.Add((request, charge));
+            }
         }
     }
 }

@@ -18,12 +18,14 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
         http.Respond(request, async () =>
         {
             var paging = ListPaging.From(request);
-            var etag = $"W/\"{await readModel.ListValidatorAsync(cancellationToken)}\"";
+            var list = await readModel.LiveListAsync(cancellationToken);
+            var etag = EntityTags.Weak(await list.ValidatorAsync(cancellationToken));
+            if (!EntityTags.Match(request, etag)) return ListPreconditionFailed();
             if (!EntityTags.NoneMatch(request, etag)) return new HttpAnswer(StatusCodes.Status304NotModified).WithHeader(HeaderNames.ETag, etag);
-            if (paging is null) return TodoAnswers.List(request, await readModel.ListAsync(cancellationToken)).WithHeader(HeaderNames.ETag, etag);
-            var page = await readModel.ListPageAsync(paging.Limit, paging.Continuation, cancellationToken);
+            if (paging is null) return TodoAnswers.List(request, await list.AllAsync(cancellationToken)).WithHeader(HeaderNames.ETag, etag);
+            var page = await list.PageAsync(paging.Limit, paging.After, cancellationToken);
             var answer = TodoAnswers.List(request, page.Todos).WithHeader(HeaderNames.ETag, etag);
-            return page.Continuation is { } next ? answer.WithHeader(HeaderNames.Link, paging.NextLink(request, next)) : answer;
+            return page.After is { } next ? answer.WithHeader(HeaderNames.Link, paging.NextLink(request, next)) : answer;
         });
 
     [Function("CreateTodo")]
@@ -32,6 +34,7 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
+            await RequireListConditionsAsync(request, cancellationToken);
             var (command, key) = await IdempotencyKeys.ReadAsync(request, () => TodoRequestBody.ReadCreateAsync(request, cancellationToken), cancellationToken);
             var result = await commands.CreateAsync(key, command, TodoHttp.CommandContext(request), cancellationToken);
             return IdempotencyKeys.Answer(TodoAnswers.Created(request, result.Outcome), result);
@@ -43,9 +46,24 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
+            await RequireListConditionsAsync(request, cancellationToken);
             var result = await commands.DeleteAllAsync(IdempotencyKeys.Of(request), TodoHttp.CommandContext(request), cancellationToken);
             return IdempotencyKeys.Answer(TodoAnswers.AllDeleted(result.Outcome), result);
         });
+
+    /// <summary>
+    /// A write to the list goes ahead only if its If-Match and If-None-Match hold for the list's weak tag: strong
+    /// comparison makes any If-Match but <c>*</c> fail. The validator costs a read, so only a conditional write pays it.
+    /// </summary>
+    private async Task RequireListConditionsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!EntityTags.HasConditions(request)) return;
+        if (!EntityTags.WriteConditionsHold(request, EntityTags.Weak(await readModel.ListValidatorAsync(cancellationToken))))
+            throw new ProblemException(ListPreconditionFailed());
+    }
+
+    private static HttpAnswer ListPreconditionFailed() => Problems.PreconditionFailed(
+        "The list's entity tag is weak, so If-Match holds only for *; If-None-Match fails when it names the list's current tag or *.");
 
     [Function("TodoListOtherMethods")]
     public Task<IActionResult> OtherMethods(

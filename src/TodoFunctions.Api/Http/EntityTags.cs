@@ -15,6 +15,16 @@ internal static class EntityTags
 {
     public static string For(long version) => $"\"{version}\"";
 
+    /// <summary>A weak tag for a validator that names a semantically equivalent list, not identical bytes.</summary>
+    public static string Weak(string validator) => $"W/\"{validator}\"";
+
+    /// <summary>Whether the request carries If-Match or If-None-Match, so a validator is worth reading.</summary>
+    public static bool HasConditions(HttpRequest request) => !IsAbsent(request.Headers.IfMatch) || !IsAbsent(request.Headers.IfNoneMatch);
+
+    /// <summary>Whether both conditions hold for a write to a resource whose current tag is <paramref name="currentEtag"/>: else 412.</summary>
+    public static bool WriteConditionsHold(HttpRequest request, string? currentEtag) =>
+        IfMatchHolds(request.Headers.IfMatch, currentEtag) && IfNoneMatchHolds(request.Headers.IfNoneMatch, currentEtag);
+
     /// <summary>
     /// Whether the request's If-Match holds for <paramref name="currentEtag"/> (<c>null</c>: no current representation):
     /// strong comparison, so a weak tag never matches; <c>*</c> matches any current representation; no field holds.
@@ -31,8 +41,8 @@ internal static class EntityTags
     /// <summary>The request's If-Match and If-None-Match as one condition on the version a write would change, or <c>null</c> for an unconditional write.</summary>
     public static WritePrecondition? Precondition(HttpRequest request)
     {
+        if (!HasConditions(request)) return null;
         var (ifMatch, ifNoneMatch) = (request.Headers.IfMatch, request.Headers.IfNoneMatch);
-        if (IsAbsent(ifMatch) && IsAbsent(ifNoneMatch)) return null;
         return currentVersion =>
         {
             var currentEtag = currentVersion is { } version ? For(version) : null;

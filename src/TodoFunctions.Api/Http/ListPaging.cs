@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -7,29 +8,30 @@ namespace TodoFunctions.Api.Http;
 
 /// <summary>
 /// A request for one page of the list: <c>?limit=N</c> (1–1000) and, after the first page, the <c>cursor</c> the
-/// previous page's <c>Link: rel="next"</c> carried. A cursor alone keeps the limit it was issued with.
+/// previous page's <c>Link: rel="next"</c> carried. A cursor alone keeps the limit it was issued with. The cursor is the
+/// list position to continue after (a keyset), so it stays small whatever the container and its partitions.
 /// </summary>
-internal sealed record ListPaging(int Limit, string? Continuation)
+internal sealed record ListPaging(int Limit, string? After)
 {
     public const int MaxLimit = 1000;
 
     private const string LimitParameter = "limit";
     private const string CursorParameter = "cursor";
-    private const int CursorFormat = 1;
+    private const int CursorFormat = 2;
 
     /// <summary>The page a request asks for; <c>null</c> for the bare list, which is every todo.</summary>
     public static ListPaging? From(HttpRequest request)
     {
         var query = request.Query;
         var cursor = query.ContainsKey(CursorParameter) ? DecodeCursor(query[CursorParameter].ToString()) : null;
-        if (query.ContainsKey(LimitParameter)) return new(ParseLimit(query[LimitParameter].ToString()), cursor?.Token);
-        return cursor is null ? null : new(cursor.Limit, cursor.Token);
+        if (query.ContainsKey(LimitParameter)) return new(ParseLimit(query[LimitParameter].ToString()), cursor?.After);
+        return cursor is null ? null : new(cursor.Limit, cursor.After);
     }
 
-    /// <summary>The <c>Link</c> header value to the page after one that ended at <paramref name="continuation"/>.</summary>
-    public string NextLink(HttpRequest request, string continuation)
+    /// <summary>The <c>Link</c> header value to the page after one that ended at list position <paramref name="after"/>.</summary>
+    public string NextLink(HttpRequest request, string after)
     {
-        var cursor = WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(new Cursor(CursorFormat, Limit, continuation)));
+        var cursor = WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(new Cursor(CursorFormat, Limit, after)));
         return $"<{TodoUrls.ForPath(request, TodoRoutes.Todos)}?{LimitParameter}={Limit}&{CursorParameter}={cursor}>; rel=\"next\"";
     }
 
@@ -42,12 +44,15 @@ internal sealed record ListPaging(int Limit, string? Continuation)
         try
         {
             var cursor = JsonSerializer.Deserialize<Cursor>(Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(text)));
-            if (cursor is { Format: CursorFormat, Limit: >= 1 and <= MaxLimit, Token.Length: > 0 }) return cursor;
+            if (cursor is { Format: CursorFormat, Limit: >= 1 and <= MaxLimit, After.Length: > 0 }) return cursor;
         }
         catch (Exception malformed) when (malformed is FormatException or JsonException) { }
         throw new ProblemException(Problems.InvalidCursor());
     }
 
-    /// <summary>What a cursor carries, base64url-encoded JSON: its format, the page size and the read model's own continuation.</summary>
-    private sealed record Cursor(int Format, int Limit, string Token);
+    /// <summary>What a cursor carries, base64url-encoded JSON: its format, the page size and the list position the page ended at.</summary>
+    private sealed record Cursor(
+        [property: JsonPropertyName("v")] int Format,
+        [property: JsonPropertyName("limit")] int Limit,
+        [property: JsonPropertyName("after")] string After);
 }

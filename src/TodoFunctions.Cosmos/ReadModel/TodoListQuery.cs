@@ -1,47 +1,43 @@
-using System.Net;
 using Microsoft.Azure.Cosmos;
 
 namespace TodoFunctions.Cosmos;
 
-/// <summary>A page of the list and the read model's own continuation to the next one; <c>null</c> when none remains.</summary>
-public sealed record TodoPage(IReadOnlyList<TodoView> Todos, string? Continuation);
+/// <summary>A page of the list and the list position to continue after; <c>null</c> when none remains.</summary>
+public sealed record TodoPage(IReadOnlyList<TodoView> Todos, string? After);
 
-/// <summary>A continuation the read model did not issue, or one the query engine cannot resume from.</summary>
-public sealed class InvalidListContinuationException(Exception inner)
-    : Exception("The list continuation is not one the read model issued.", inner);
+/// <summary>A cursor position that is not a list position, so the read model never issued it.</summary>
+public sealed class InvalidListContinuationException() : Exception("The list continuation is not one the read model issued.");
 
 /// <summary>
-/// The list as Cosmos serves it: in <see cref="ListPosition"/> order from the index, paged with the SDK's own
-/// continuation, which resumes after the last (sort key, _rid) it returned. A todo that exists and does not change
-/// during a walk is therefore returned exactly once; one whose order changes may be met at both positions, or at neither.
+/// The list as Cosmos serves it: live todos in <see cref="ListPosition"/> order from the index, a page being the
+/// todos strictly after the last position the previous page returned (a keyset). The position is all a walk carries,
+/// so it does not depend on the container or on how many physical partitions serve it. A todo that exists and does
+/// not change during a walk is returned exactly once; one whose order changes may be met at both positions, or at
+/// neither. The range stops below <see cref="ListPosition.AfterLive"/>, so no page walks over tombstones.
 /// </summary>
 internal static class TodoListQuery
 {
-    private static readonly QueryDefinition LiveInListOrder =
-        new("SELECT * FROM c WHERE c.deleted = false AND c.version > 0 ORDER BY c.listPosition");
+    private const string InListOrder =
+        "SELECT * FROM c WHERE c.listPosition > @after AND c.listPosition < @afterLive ORDER BY c.listPosition";
 
     public static async Task<IReadOnlyList<TodoView>> AllAsync(Container container, CancellationToken cancellationToken) =>
-        [.. (await container.QueryAllAsync<TodoViewDocument>(LiveInListOrder, null, cancellationToken)).Select(document => document.ToView())];
+        [.. (await container.QueryAllAsync<TodoViewDocument>(After(""), null, cancellationToken)).Select(document => document.ToView())];
 
-    /// <summary>At most <paramref name="limit"/> todos; a page the service cut short is answered as it is, never padded past the limit.</summary>
-    public static async Task<TodoPage> PageAsync(Container container, int limit, string? continuation, CancellationToken cancellationToken)
+    /// <summary>
+    /// At most <paramref name="limit"/> todos after <paramref name="after"/> (from the start when <c>null</c>), read
+    /// with the SDK's own continuation until the page is full or the range is drained.
+    /// </summary>
+    public static async Task<TodoPage> PageAsync(Container container, int limit, string? after, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var iterator = container.GetItemQueryIterator<TodoViewDocument>(
-                LiveInListOrder, continuation, new QueryRequestOptions { MaxItemCount = limit });
-            while (iterator.HasMoreResults)
-            {
-                var page = await iterator.ReadNextAsync(cancellationToken);
-                if (page.Count > 0 || page.ContinuationToken is null)
-                    return new TodoPage([.. page.Select(document => document.ToView())], page.ContinuationToken);
-            }
-            return new TodoPage([], null);
-        }
-        // The SDK reports a continuation it cannot parse, like the service one it cannot resume from, as a 400.
-        catch (CosmosException refused) when (continuation is not null && refused.StatusCode == HttpStatusCode.BadRequest)
-        {
-            throw new InvalidListContinuationException(refused);
-        }
+        if (after is not null && !ListPosition.IsLive(after)) throw new InvalidListContinuationException();
+        var documents = new List<TodoViewDocument>(limit);
+        using var iterator = container.GetItemQueryIterator<TodoViewDocument>(After(after ?? ""), null, new QueryRequestOptions { MaxItemCount = limit });
+        while (documents.Count < limit && iterator.HasMoreResults)
+            documents.AddRange((await iterator.ReadNextAsync(cancellationToken)).Take(limit - documents.Count));
+        var more = documents.Count == limit && iterator.HasMoreResults;
+        return new TodoPage([.. documents.Select(document => document.ToView())], more ? documents[^1].ListPosition : null);
     }
+
+    private static QueryDefinition After(string after) =>
+        new QueryDefinition(InListOrder).WithParameter("@after", after).WithParameter("@afterLive", ListPosition.AfterLive);
 }

@@ -66,6 +66,13 @@ public sealed class CosmosSqlQuery
     internal OrderedRows RowsInSortOrder(IEnumerable<JObject> documentsInOrder, IReadOnlyDictionary<string, JToken> parameters) =>
         Rows(documentsInOrder, parameters, inSortOrder: true);
 
+    /// <summary>The range the filter puts on the leading ORDER BY key, for an index walk to seek to.</summary>
+    internal SortKeyBounds LeadingKeyBounds(IReadOnlyDictionary<string, JToken> parameters) =>
+        SortKeyBounds.Of(_statement.Where, _statement.OrderBy[0].Expression, parameters);
+
+    /// <summary>Whether the leading ORDER BY key is descending, so its index walk meets the upper bound first.</summary>
+    internal bool LeadingKeyDescending => _statement.OrderBy[0].Descending;
+
     /// <summary>Where a document stands in this query's result order.</summary>
     internal RowPosition PositionOf(JObject document) => PositionOf(new EvaluationScope(document, new Dictionary<string, JToken>(), NoAggregates));
 

@@ -8,7 +8,8 @@ namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
 /// SQL queries and feed reads over items, containers and databases. An ORDER BY query over more than one partition
-/// key value at the latest state is served by walking the container's ordered index from the cursor; any other query
+/// key value at the latest state is served by walking the container's ordered index from the cursor, within the range
+/// the filter puts on the leading sort key (see <see cref="SortKeyBounds"/>); any other query
 /// is evaluated in full over the items in scope, then paged. The SDK passes results straight through (see
 /// <see cref="QueryRangePlan"/>).
 /// </summary>
@@ -27,7 +28,7 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
         {
             return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, cursor =>
             {
-                var walk = container.WalkInSortOrder(query, cursor.After, scope.KeyRange);
+                var walk = container.WalkInSortOrder(query, cursor.After, query.LeadingKeyBounds(parameters), scope.KeyRange);
                 return new QueryScan(query.RowsInSortOrder(walk.Documents, parameters), () => walk.Loaded);
             });
         }

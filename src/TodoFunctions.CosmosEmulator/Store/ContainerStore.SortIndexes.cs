@@ -14,17 +14,18 @@ internal sealed partial class ContainerStore
 
     /// <summary>
     /// Walks the live items of a part of the key space (all of it when <paramref name="keyRange"/> is null) in
-    /// <paramref name="query"/>'s result order, from just after <paramref name="after"/>, over the latest state as of
-    /// the call; writes made during the walk are not seen. The walk counts the items it loads.
+    /// <paramref name="query"/>'s result order, from just after <paramref name="after"/> and inside the range its filter
+    /// puts on the leading sort key, over the latest state as of the call; writes made during the walk are not seen.
+    /// The walk counts the items it loads.
     /// </summary>
-    public SortIndexWalk WalkInSortOrder(CosmosSqlQuery query, RowPosition? after, EffectiveKeyRange? keyRange)
+    public SortIndexWalk WalkInSortOrder(CosmosSqlQuery query, RowPosition? after, SortKeyBounds bounds, EffectiveKeyRange? keyRange)
     {
         lock (gate)
         {
             if (!sortIndexes.TryGetValue(query.SortIndexName, out var index))
                 sortIndexes[query.SortIndexName] = index = new SortIndex(query, partitions.Values.SelectMany(partition => partition.Values));
             var now = clock.GetUtcNow();
-            var inScope = SortIndex.After(index.Snapshot, after)
+            var inScope = SortIndex.After(index.Snapshot, after, bounds, query.LeadingKeyDescending)
                 .Where(document => InRange(document.PartitionKeyJson, keyRange) && !IsExpired(document, now));
             return new SortIndexWalk(inScope);
         }

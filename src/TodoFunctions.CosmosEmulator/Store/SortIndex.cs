@@ -29,17 +29,46 @@ internal sealed class SortIndex
 
     public void Remove(StoredDocument document) => entries = entries.Remove(entryOf(document));
 
-    /// <summary>The items of <paramref name="snapshot"/> strictly after <paramref name="after"/> (all when null), in order.</summary>
-    public static IEnumerable<StoredDocument> After(ImmutableSortedSet<Entry> snapshot, RowPosition? after)
+    /// <summary>
+    /// The items of <paramref name="snapshot"/> strictly after <paramref name="after"/> (all when null) and inside
+    /// <paramref name="bounds"/> on the leading sort key, in order: the walk seeks to the range's start and stops past
+    /// its end, so what lies outside costs nothing.
+    /// </summary>
+    public static IEnumerable<StoredDocument> After(ImmutableSortedSet<Entry> snapshot, RowPosition? after, SortKeyBounds bounds, bool leadingDescending)
     {
-        var start = 0;
+        var direction = leadingDescending ? -1 : 1;
+        var (first, last) = leadingDescending ? (bounds.Upper, bounds.Lower) : (bounds.Lower, bounds.Upper);
+        var start = first is null ? 0 : FirstIndex(snapshot, entry => Reached(entry, first, direction, atBound: first.Inclusive));
         if (after is not null)
         {
             var found = snapshot.IndexOf(new Entry(after, null));
-            start = found >= 0 ? found + 1 : ~found;
+            start = Math.Max(start, found >= 0 ? found + 1 : ~found);
         }
         for (var index = start; index < snapshot.Count; index++)
+        {
+            if (last is not null && Reached(snapshot[index], last, direction, atBound: !last.Inclusive)) yield break;
             yield return snapshot[index].Document!;
+        }
+    }
+
+    /// <summary>Whether an entry's leading key, in walk order, is past <paramref name="bound"/>, or at it when <paramref name="atBound"/>.</summary>
+    private static bool Reached(Entry entry, SortKeyBound bound, int direction, bool atBound)
+    {
+        var order = direction * SqlValues.CompareForSort(entry.Position.SortKeys[0], bound.Value);
+        return order > 0 || (order == 0 && atBound);
+    }
+
+    /// <summary>The first index whose entry satisfies <paramref name="reached"/>, which holds from some index to the end.</summary>
+    private static int FirstIndex(ImmutableSortedSet<Entry> snapshot, Func<Entry, bool> reached)
+    {
+        var (low, high) = (0, snapshot.Count);
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            if (reached(snapshot[middle])) high = middle;
+            else low = middle + 1;
+        }
+        return low;
     }
 
     /// <summary>An item's place in the index; a cursor's position to seek has no item.</summary>

@@ -47,7 +47,9 @@ public sealed class OrderedIndexTests : IAsyncLifetime
 
     private static readonly Gen<(string Query, int PageSize)> Queries = Gen.Select(
         Gen.OneOf("*", "VALUE c.id", "c.id, c.k", "DISTINCT VALUE c.n", "TOP 6 VALUE c.id", "VALUE c.k"),
-        Gen.OneOf("", " WHERE c.n > 0", " WHERE IS_DEFINED(c.k)", " WHERE c.pk != 'p1'"),
+        Gen.OneOf(
+            "", " WHERE c.n > 0", " WHERE IS_DEFINED(c.k)", " WHERE c.pk != 'p1'", " WHERE c.k > 0", " WHERE c.k >= 'a' AND c.k < 'b'",
+            " WHERE 'a' >= c.k AND c.pk != 'p1'", " WHERE -2 < c.n AND c.n <= 1 AND c.n < 3", " WHERE c.n >= 1 OR c.n < -1"),
         Gen.OneOf("c.k", "c.k DESC", "c.n", "c.n DESC", "c.o.a", "c.arr[0] DESC", "c.n, c.k", "c.n DESC, c.k DESC"),
         Gen.OneOf("", " OFFSET 3 LIMIT 10"),
         Gen.Int[1, 7]).Select((select, where, orderBy, tail, pageSize) => ($"SELECT {select} FROM c{where} ORDER BY {orderBy}{tail}", pageSize));
@@ -173,6 +175,49 @@ public sealed class OrderedIndexTests : IAsyncLifetime
         Assert.InRange(atTwentyThousand[4] / atOneThousand[4], 0, 1.2);
     }
 
+    /// <summary>A keyset page: the walk seeks to the filter's lower bound on the sort key instead of filtering its way there.</summary>
+    [EmbeddedEmulatorFact]
+    public async Task A_page_after_a_position_in_the_middle_costs_what_the_first_page_costs()
+    {
+        var container = await ListContainerAsync("keyset", 5000);
+
+        var first = await KeysetPageAsync(container, after: "");
+        var middle = await KeysetPageAsync(container, after: "002500");
+
+        Assert.Equal(50, middle.Count);
+        Assert.True(middle.RequestCharge <= 1.2 * first.RequestCharge, $"first page {first.RequestCharge} RU, from the middle {middle.RequestCharge} RU");
+    }
+
+    /// <summary>Tombstones sort at "9", after every live position: a walk bounded below them stops there instead of loading them all.</summary>
+    [EmbeddedEmulatorFact]
+    public async Task After_most_items_become_tombstones_a_page_reaching_the_end_of_the_live_range_costs_no_more_than_a_full_page_before()
+    {
+        const int Items = 5000, Live = 40;
+        var container = await ListContainerAsync("tombstones", Items);
+        var before = await KeysetPageAsync(container, after: "");
+        for (var partition = 0; partition < 100; partition++)
+        {
+            var batch = container.CreateTransactionalBatch(new PartitionKey($"p{partition}"));
+            foreach (var index in Enumerable.Range(0, Items - Live).Where(index => index % 100 == partition))
+                batch.UpsertItem(Tombstone($"t{index:D5}", $"p{partition}"));
+            using var response = await batch.ExecuteAsync();
+            Assert.True(response.IsSuccessStatusCode, $"batch answered {response.StatusCode}");
+        }
+        var after = await KeysetPageAsync(container, after: "");
+
+        Assert.InRange(after.Count, 1, Live);
+        Assert.True(after.RequestCharge <= 1.2 * before.RequestCharge, $"before the deletes {before.RequestCharge} RU, after them {after.RequestCharge} RU");
+    }
+
+    /// <summary>The first page of 50 of the app's list query, after <paramref name="after"/> and below the tombstones.</summary>
+    private static async Task<FeedResponse<JObject>> KeysetPageAsync(Container container, string after)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.listPosition > @after AND c.listPosition < '9' ORDER BY c.listPosition")
+            .WithParameter("@after", after);
+        using var iterator = container.GetItemQueryIterator<JObject>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 50 });
+        return await iterator.ReadNextAsync();
+    }
+
     private async Task<Container> ListContainerAsync(string id, int items)
     {
         const int Partitions = 100;
@@ -211,6 +256,14 @@ public sealed class OrderedIndexTests : IAsyncLifetime
         ["version"] = 1,
         ["listPosition"] = deleted ? "~" + position : position,
     };
+
+    /// <summary>A deleted todo as the app's projector leaves it: at "9", after every live position.</summary>
+    private static JObject Tombstone(string id, string partition)
+    {
+        var tombstone = ListItem(id, "", deleted: true, partition);
+        tombstone["listPosition"] = "9";
+        return tombstone;
+    }
 
     private static IReadOnlyList<JToken> Execute(string query, IEnumerable<JObject> items, string after) =>
         CosmosSqlQuery.Parse(query).Execute(items, new Dictionary<string, JToken> { ["@after"] = after });
