@@ -15,13 +15,16 @@ internal static class AnswerChecks
     public const string RefusedNotInLog = "no write reported as failed (4xx/503) happened";
     public const string UnknownAtMostOnce = "a write whose outcome the client never learned happened at most once";
 
-    public static void Check(IEnumerable<Exchange> exchanges, StoredLog log, Violations violations)
+    public static void Check(IReadOnlyCollection<Exchange> exchanges, StoredLog log, Violations violations)
     {
+        var sentWithKey = exchanges.Where(e => e.IdempotencyKey is not null).ToLookup(e => e.IdempotencyKey!, e => e.CorrelationId);
         foreach (var exchange in exchanges)
         {
             if (exchange.IsForbiddenServerError) violations.Add(ForbiddenServerError, exchange.ToString());
             if (!exchange.IsWrite) continue;
             var events = log.ByCorrelationId[exchange.CorrelationId].ToList();
+            // A replay stored nothing itself: it answers for the events of whichever request with its key ran.
+            if (exchange.Replayed) events = [.. sentWithKey[exchange.IdempotencyKey!].SelectMany(id => log.ByCorrelationId[id])];
             if (exchange.IsAcknowledged && !IsInLogAsAnswered(exchange, events, log))
                 violations.Add(AcknowledgedInLog, $"{exchange}; its events: {Describe(events)}");
             else if (exchange.IsRefused && events.Count > 0 && !IsPartialDeleteAll(exchange, events))
@@ -51,7 +54,7 @@ internal static class AnswerChecks
     /// One command's events: contiguous versions of one stream under one command id (a create starting it); for a
     /// delete-all, one deletion on each stream it touched.
     /// </summary>
-    private static bool IsOneCommand(RequestKind kind, List<EventDocument> events)
+    public static bool IsOneCommand(RequestKind kind, List<EventDocument> events)
     {
         if (kind == RequestKind.DeleteAll)
             return events.All(e => e.Type == nameof(TodoDeleted)) && events.Select(e => e.TodoId).Distinct().Count() == events.Count;
@@ -68,6 +71,6 @@ internal static class AnswerChecks
     private static bool IsPartialDeleteAll(Exchange exchange, List<EventDocument> events) =>
         exchange is { Kind: RequestKind.DeleteAll, Status: 503 } && IsOneCommand(exchange.Kind, events);
 
-    private static string Describe(List<EventDocument> events) =>
+    public static string Describe(List<EventDocument> events) =>
         events.Count == 0 ? "none" : string.Join(", ", events.Select(e => $"{e.TodoId}:{e.Version} {e.Type}"));
 }

@@ -22,6 +22,24 @@ internal sealed record Exchange(
     TimeSpan Latency,
     string? Failure)
 {
+    /// <summary>PATCH or PUT tells the two kinds of update apart in the figures; both are checked as updates.</summary>
+    public string Method { get; init; } = "";
+
+    /// <summary>When the request was sent, on the workload's clock: a list walk is checked against the writes of its time.</summary>
+    public TimeSpan SentAt { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Sent at once with a twin carrying the same key, to the other host.</summary>
+    public bool ConcurrentDuplicate { get; init; }
+
+    /// <summary>Answered with <c>Idempotent-Replayed: true</c>: the stored answer of an earlier request with the key.</summary>
+    public bool Replayed { get; init; }
+
+    public string? ETag { get; init; }
+
+    public TimeSpan EndedAt => SentAt + Latency;
+
     public bool IsWrite => Kind != RequestKind.Read;
 
     public bool IsAcknowledged => Status is >= 200 and < 300;
@@ -36,5 +54,5 @@ internal sealed record Exchange(
     public bool IsForbiddenServerError => Status >= 500 && !(Status == 503 && HasRetryAfter);
 
     public override string ToString() =>
-        $"{Kind} {CorrelationId} todo {TodoId?.ToString() ?? "-"}{(IsWrite && WaitedForReadModel ? " waiting for the read model" : "")}: {Status?.ToString() ?? Failure}";
+        $"{Kind} {Method} {CorrelationId}{(IdempotencyKey is null ? "" : $" key {IdempotencyKey}{(Replayed ? " replayed" : "")}")} todo {TodoId?.ToString() ?? "-"}{(IsWrite && WaitedForReadModel ? " waiting for the read model" : "")}: {Status?.ToString() ?? Failure}";
 }

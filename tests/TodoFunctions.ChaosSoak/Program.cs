@@ -39,8 +39,10 @@ try
     await readModel.CheckEveryTodoAsync(log, violations);
     await readModel.CheckNothingParkedAsync(violations);
     AnswerChecks.Check(workload.Exchanges, log, violations);
+    IdempotencyChecks.Check(workload.Exchanges, log, violations);
+    PagingChecks.Check(workload.Walks, workload.Exchanges, violations);
 
-    SoakFigures.Print(injected, workload.Exchanges, convergence);
+    SoakFigures.Print(injected, workload.Exchanges, workload.Walks, convergence);
     Console.WriteLine($"Todos in the log: {log.Streams.Count}, events: {log.Streams.Values.Sum(stream => stream.Count)}");
     if (!violations.Any)
     {

@@ -6,7 +6,7 @@ namespace TodoFunctions.ChaosSoak;
 /// <summary>The figures a run prints whatever its verdict: what was injected, what the clients sent and were told.</summary>
 internal static class SoakFigures
 {
-    public static void Print(IReadOnlyList<InjectedFault> injected, IReadOnlyCollection<Exchange> exchanges, TimeSpan? convergence)
+    public static void Print(IReadOnlyList<InjectedFault> injected, IReadOnlyCollection<Exchange> exchanges, IReadOnlyCollection<ListWalk> walks, TimeSpan? convergence)
     {
         Console.WriteLine($"Faults injected: {injected.Count(f => f.Kind != FaultOutcome.Latency)} failures, {injected.Count(f => f.Kind == FaultOutcome.Latency)} delays");
         foreach (var byKind in injected.GroupBy(f => f.Kind).OrderBy(kind => kind.Key))
@@ -17,7 +17,11 @@ internal static class SoakFigures
         Console.WriteLine($"Writes: {writes.Count} attempted, {acknowledged.Count} acknowledged, {writes.Count(e => e.IsRefused)} refused, {writes.Count(e => e.IsOutcomeUnknown)} outcome unknown");
         Console.WriteLine("  by kind:   " + string.Join(", ", writes.GroupBy(e => e.Kind).Select(kind => $"{kind.Key} {kind.Count()}")));
         Console.WriteLine("  by answer: " + string.Join(", ", writes.GroupBy(e => e.Status?.ToString() ?? e.Failure).OrderBy(status => status.Key).Select(status => $"{status.Key} {status.Count()}")));
-        Console.WriteLine($"Reads: {exchanges.Count - writes.Count}; 503s (all requests): {exchanges.Count(e => e.Status == 503)}, of them without Retry-After: {exchanges.Count(e => e.Status == 503 && !e.HasRetryAfter)}");
+        var puts = writes.Where(e => e.Method == "PUT").ToList();
+        Console.WriteLine($"  PUTs (checked as updates): {puts.Count}, {puts.Count(e => e.IsAcknowledged)} acknowledged; PATCHes: {writes.Count(e => e.Method == "PATCH")}");
+        PrintKeyed(writes.Where(e => e.IdempotencyKey is not null).ToList());
+        PrintWalks(walks);
+        Console.WriteLine($"Reads (list pages included): {exchanges.Count - writes.Count}; 503s (all requests): {exchanges.Count(e => e.Status == 503)}, of them without Retry-After: {exchanges.Count(e => e.Status == 503 && !e.HasRetryAfter)}");
         var waited = acknowledged.Where(e => e.WaitedForReadModel).ToList();
         Console.WriteLine($"Read-your-writes (X-Read-Model-Caught-Up) of the {waited.Count} acknowledged writes that waited: true {waited.Count(e => e.ReadModelCaughtUp == true)}, " +
             $"false {waited.Count(e => e.ReadModelCaughtUp == false)}; the {acknowledged.Count - waited.Count} that sent X-Wait-For-Read-Model: false answer false by definition");
@@ -29,5 +33,24 @@ internal static class SoakFigures
         Console.WriteLine(convergence is { } time
             ? $"Convergence after the faults stopped: {time.TotalSeconds:0.00} s"
             : "Convergence after the faults stopped: none within 120 s");
+    }
+
+    private static void PrintKeyed(List<Exchange> keyed)
+    {
+        var keys = keyed.GroupBy(e => e.IdempotencyKey).ToList();
+        var sentTwice = keys.Where(key => key.Count() > 1).ToList();
+        Console.WriteLine($"Idempotency-Key: {keys.Count} keys on {keyed.Count} requests; sent again: {sentTwice.Count} " +
+            $"({sentTwice.Count(key => key.First().ConcurrentDuplicate)} at once to the other host, {sentTwice.Count(key => !key.First().ConcurrentDuplicate)} after the first ended)");
+        Console.WriteLine($"  replays: {keyed.Count(e => e.Replayed)} (" + string.Join(", ", keyed.Where(e => e.Replayed).GroupBy(e => e.Status).OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count()}")) +
+            $"); 409 with Retry-After: {keyed.Count(e => e is { Status: 409, HasRetryAfter: true })}; keyed answers: " +
+            string.Join(", ", keyed.GroupBy(e => e.Status?.ToString() ?? e.Failure).OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count()}")));
+    }
+
+    private static void PrintWalks(IReadOnlyCollection<ListWalk> walks)
+    {
+        var pages = walks.SelectMany(walk => walk.Pages).ToList();
+        Console.WriteLine($"List walks (limit 1-20, following Link): {walks.Count}, {walks.Count(walk => walk.Complete)} to the end; pages {pages.Count} (" +
+            string.Join(", ", pages.GroupBy(p => p.Status?.ToString() ?? p.Failure).OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count()}")) +
+            $"); todos listed {walks.Sum(walk => walk.Seen.Count)}, repeats within a walk {walks.Sum(PagingChecks.DuplicatesOf)} (all of todos written during the walk unless reported below)");
     }
 }

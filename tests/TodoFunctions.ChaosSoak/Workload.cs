@@ -10,20 +10,29 @@ namespace TodoFunctions.ChaosSoak;
 /// <summary>
 /// Concurrent writers sending every command over HTTP, spread over both hosts and aimed at the same few todos: creates,
 /// PATCHes of any mix of fields, deletes, now and then a delete-all, some with If-Match, some not waiting for the read
-/// model, and reads in between. Each request carries its own correlation id, so the log can be checked against what
+/// model, and reads in between, some of them walks of the paged list. A share of writes carry an Idempotency-Key,
+/// and some of those are sent again with the same key and body: at once to the other host, or after the first ended.
+/// Some updates are PUTs of a full representation. Each request carries its own correlation id, so the log can be checked against what
 /// the client was told. Each writer's choices come from the seed; the interleaving is the machine's.
 /// </summary>
 internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int Writers = 8;
     private const double IfMatchShare = 0.3;
+    private const double KeyedShare = 0.3;
+    private const double SentAgainShare = 0.4;
 
     private readonly ConcurrentQueue<Exchange> exchanges = new();
+    private readonly ConcurrentQueue<ListWalk> walks = new();
     private readonly TodoPool pool = new();
+    private readonly Stopwatch clock = Stopwatch.StartNew();
     // Generous: a request with no answer in this time counts as one whose outcome the client never learned.
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public IReadOnlyCollection<Exchange> Exchanges => exchanges;
+
+    public IReadOnlyCollection<ListWalk> Walks => walks;
 
     /// <summary>Sends requests until <paramref name="stop"/>; requests in flight then are answered, never cancelled.</summary>
     public Task RunAsync(CancellationToken stop) =>
@@ -39,48 +48,88 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
             var correlationId = $"soak-{writer}-{sequence}";
             var target = pool.Pick(random);
             var roll = random.NextDouble();
-            exchanges.Enqueue(roll switch
+            var planned = roll switch
             {
-                _ when target is null || roll < 0.25 => await SendAsync(random, RequestKind.Create, HttpMethod.Post, "todos", correlationId, null, CreateBody(random)),
-                < 0.70 => await SendAsync(random, RequestKind.Update, HttpMethod.Patch, $"todos/{target.Value.Id}", correlationId, target, UpdateBody(random)),
-                < 0.80 => await SendAsync(random, RequestKind.Delete, HttpMethod.Delete, $"todos/{target.Value.Id}", correlationId, target, null),
-                < 0.802 => await SendAsync(random, RequestKind.DeleteAll, HttpMethod.Delete, "todos", correlationId, null, null),
-                < 0.90 => await SendAsync(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}", correlationId, target, null),
-                < 0.95 => await SendAsync(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}/events", correlationId, target, null),
-                _ => await SendAsync(random, RequestKind.Read, HttpMethod.Get, "todos", correlationId, null, null),
-            });
+                _ when target is null || roll < 0.25 => Plan(random, RequestKind.Create, HttpMethod.Post, "todos", correlationId, null, CreateBody(random)),
+                < 0.55 => Plan(random, RequestKind.Update, HttpMethod.Patch, $"todos/{target.Value.Id}", correlationId, target, UpdateBody(random)),
+                < 0.70 => Plan(random, RequestKind.Update, HttpMethod.Put, $"todos/{target.Value.Id}", correlationId, target, PutBody(random)),
+                < 0.80 => Plan(random, RequestKind.Delete, HttpMethod.Delete, $"todos/{target.Value.Id}", correlationId, target, null),
+                < 0.802 => Plan(random, RequestKind.DeleteAll, HttpMethod.Delete, "todos", correlationId, null, null),
+                < 0.88 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}", correlationId, target, null),
+                < 0.92 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}/events", correlationId, target, null),
+                < 0.96 => null,
+                _ => Plan(random, RequestKind.Read, HttpMethod.Get, "todos", correlationId, null, null),
+            };
+            if (planned is null)
+                walks.Enqueue(await ListWalker.WalkAsync(http, cluster, clock, random, correlationId, exchanges.Enqueue));
+            else if (planned.IdempotencyKey is null || random.NextDouble() >= SentAgainShare)
+                exchanges.Enqueue(await SendAsync(planned));
+            else
+                await SendTwiceAsync(planned, concurrently: random.Next(2) == 0);
         }
     }
 
-    private async Task<Exchange> SendAsync(
+    /// <summary>The same key, headers and body bytes again, to the other host: at once, or after the first ended.</summary>
+    private async Task SendTwiceAsync(PlannedRequest first, bool concurrently)
+    {
+        var again = first with { CorrelationId = $"{first.CorrelationId}-again", Host = (first.Host + 1) % SoakCluster.Hosts, Concurrent = concurrently };
+        if (concurrently)
+        {
+            foreach (var exchange in await Task.WhenAll(SendAsync(first with { Concurrent = true }), SendAsync(again))) exchanges.Enqueue(exchange);
+            return;
+        }
+        exchanges.Enqueue(await SendAsync(first));
+        exchanges.Enqueue(await SendAsync(again));
+    }
+
+    private static PlannedRequest Plan(
         Random random, RequestKind kind, HttpMethod method, string path, string correlationId, (Guid Id, string? ETag)? target, JsonObject? body)
     {
         var host = random.Next(SoakCluster.Hosts);
+        var wait = random.Next(2) == 0;
+        var ifMatch = kind is RequestKind.Update or RequestKind.Delete && target?.ETag is { } etag && random.NextDouble() < IfMatchShare ? etag : null;
+        // A key from the seed, so a replay of the seed meets the same fault draws on the key's record.
+        var key = kind != RequestKind.Read && random.NextDouble() < KeyedShare ? SeededUuid(random).ToString() : null;
+        var header = key is not null && random.Next(2) == 0 ? $"\"{key}\"" : key;
+        return new PlannedRequest(kind, method, path, correlationId, host, wait, target, ifMatch, body?.ToJsonString(), key, header);
+    }
+
+    private async Task<Exchange> SendAsync(PlannedRequest planned)
+    {
+        var (kind, method, path, correlationId, host, wait, target, ifMatch, body, key, keyHeader) = planned;
         var root = cluster.BaseAddress(host) ?? cluster.BaseAddress((host + 1) % SoakCluster.Hosts)!;
         using var request = new HttpRequestMessage(method, new Uri(root, path));
         request.Headers.Add("X-Correlation-Id", correlationId);
-        var wait = random.Next(2) == 0;
         if (kind != RequestKind.Read) request.Headers.Add("X-Wait-For-Read-Model", wait ? "true" : "false");
-        if (kind is RequestKind.Update or RequestKind.Delete && target?.ETag is { } etag && random.NextDouble() < IfMatchShare)
-            request.Headers.TryAddWithoutValidation("If-Match", etag);
-        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        if (keyHeader is not null) request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, keyHeader);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
 
+        var sentAt = clock.Elapsed;
         var elapsed = Stopwatch.StartNew();
         try
         {
             using var response = await http.SendAsync(request);
             var answer = await ReadAnswerAsync(response);
+            var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var replay) && replay.Single() == "true";
             if (answer is not null)
             {
-                if (kind == RequestKind.Create) pool.Created(answer.Id);
+                if (kind == RequestKind.Create && !replayed) pool.Created(answer.Id);
                 pool.Answered(answer.Id, response.Headers.ETag?.ToString());
             }
             return new Exchange(kind, correlationId, wait, answer?.Id ?? target?.Id, (int)response.StatusCode, response.Headers.RetryAfter is not null,
-                CaughtUp(response), kind == RequestKind.Read ? null : answer, elapsed.Elapsed, null);
+                CaughtUp(response), kind == RequestKind.Read ? null : answer, elapsed.Elapsed, null)
+            {
+                Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent, Replayed = replayed,
+                ETag = response.Headers.ETag?.ToString(),
+            };
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            return new Exchange(kind, correlationId, wait, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name);
+            return new Exchange(kind, correlationId, wait, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name)
+            {
+                Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent,
+            };
         }
     }
 
@@ -119,5 +168,30 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         return body;
     }
 
+    /// <summary>A full representation: title and completed always, the order sometimes left out (no order).</summary>
+    private static JsonObject PutBody(Random random)
+    {
+        var body = new JsonObject { ["title"] = Title(random), ["completed"] = random.Next(2) == 0 };
+        if (random.Next(3) != 0) body["order"] = random.Next(100);
+        return body;
+    }
+
+    private static Guid SeededUuid(Random random)
+    {
+        var bytes = new byte[16];
+        random.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes);
+    }
+
     private static string Title(Random random) => $"todo {random.Next(1000)}";
+
+    /// <summary>One request as drawn, so that a keyed one can be sent again exactly.</summary>
+    private sealed record PlannedRequest(
+        RequestKind Kind, HttpMethod Method, string Path, string CorrelationId, int Host, bool Wait, (Guid Id, string? ETag)? Target,
+        string? IfMatch, string? Body, string? IdempotencyKey, string? IdempotencyKeyHeader)
+    {
+        public bool Concurrent { get; init; }
+    }
 }
