@@ -17,7 +17,7 @@ namespace TodoFunctions.ChaosSoak;
 /// </summary>
 internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int Writers = 8;
     private const double IfMatchShare = 0.3;
     private const double KeyedShare = 0.3;
