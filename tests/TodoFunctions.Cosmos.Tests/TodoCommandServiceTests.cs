@@ -195,4 +195,18 @@ public sealed class TodoCommandServiceTests(CosmosEndpoint endpoint) : IClassFix
     }
 
     private static CommandContext Expecting(WritePrecondition precondition) => new("c", precondition, WaitForReadModel: false);
+
+    /// <summary>Pins DeleteAll's caught-up flag (a mutant forcing it true, or ignoring WaitForReadModel, survived before).</summary>
+    [Fact]
+    public async Task A_delete_all_says_the_read_model_caught_up_only_when_it_waited_for_it()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
+        await store.Commands.CreateAsync(new CreateTodo("walk the dog"), TodoStoreHarness.NoWait(), default);
+        var waited = await store.Commands.DeleteAllAsync(new CommandContext("test"), default);
+        await store.Commands.CreateAsync(new CreateTodo("feed the cat"), TodoStoreHarness.NoWait(), default);
+        var notWaited = await store.Commands.DeleteAllAsync(TodoStoreHarness.NoWait(), default);
+
+        Assert.Equal((1, true), (waited.Deleted, waited.ReadModelCaughtUp));
+        Assert.Equal((1, false), (notWaited.Deleted, notWaited.ReadModelCaughtUp));
+    }
 }
