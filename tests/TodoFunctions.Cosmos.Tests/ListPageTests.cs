@@ -73,7 +73,7 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
         var cost = store.Requests.Measure();
 
-        await Assert.ThrowsAsync<InvalidListContinuationException>(() => store.ReadModel.ListPageAsync(2, after, default));
+        await Assert.ThrowsAsync<InvalidListPositionException>(() => store.ReadModel.ListPageAsync(2, after, default));
         Assert.DoesNotContain(cost.Requests, request => request.StartsWith("POST", StringComparison.Ordinal));
     }
 

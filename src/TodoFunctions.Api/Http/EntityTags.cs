@@ -23,7 +23,7 @@ internal static class EntityTags
 
     /// <summary>Whether both conditions hold for a write to a resource whose current tag is <paramref name="currentEtag"/>: else 412.</summary>
     public static bool WriteConditionsHold(HttpRequest request, string? currentEtag) =>
-        IfMatchHolds(request.Headers.IfMatch, currentEtag) && IfNoneMatchHolds(request.Headers.IfNoneMatch, currentEtag);
+        BothHold(request.Headers.IfMatch, request.Headers.IfNoneMatch, currentEtag);
 
     /// <summary>
     /// Whether the request's If-Match holds for <paramref name="currentEtag"/> (<c>null</c>: no current representation):
@@ -43,12 +43,11 @@ internal static class EntityTags
     {
         if (!HasConditions(request)) return null;
         var (ifMatch, ifNoneMatch) = (request.Headers.IfMatch, request.Headers.IfNoneMatch);
-        return currentVersion =>
-        {
-            var currentEtag = currentVersion is { } version ? For(version) : null;
-            return IfMatchHolds(ifMatch, currentEtag) && IfNoneMatchHolds(ifNoneMatch, currentEtag);
-        };
+        return currentVersion => BothHold(ifMatch, ifNoneMatch, currentVersion is { } version ? For(version) : null);
     }
+
+    private static bool BothHold(StringValues ifMatch, StringValues ifNoneMatch, string? currentEtag) =>
+        IfMatchHolds(ifMatch, currentEtag) && IfNoneMatchHolds(ifNoneMatch, currentEtag);
 
     private static bool IfMatchHolds(StringValues ifMatch, string? currentEtag) => IsAbsent(ifMatch) || Names(ifMatch, currentEtag, strong: true);
 

@@ -113,7 +113,7 @@ internal static class Problems
         IdempotencyKeyTakenOverException => Problem(StatusCodes.Status409Conflict,
             "A later request with this Idempotency-Key took it over while this one ran too long; this one stored nothing. Retry to get that request's answer.")
             .WithHeader("Retry-After", "1"),
-        InvalidListContinuationException => InvalidCursor(),
+        InvalidListPositionException => InvalidCursor(),
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
         DeleteAllIncompleteException incomplete when ForException(incomplete.InnerException!)?.StatusCode == StatusCodes.Status503ServiceUnavailable =>
             DeleteAllIncomplete(incomplete),

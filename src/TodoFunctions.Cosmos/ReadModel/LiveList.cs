@@ -19,7 +19,7 @@ public sealed class LiveList
 
     /// <summary>
     /// At most <paramref name="limit"/> todos in list order, from the start or after the position an earlier page
-    /// returned; throws <see cref="InvalidListContinuationException"/> for a position that is not a live todo's.
+    /// returned; throws <see cref="InvalidListPositionException"/> for a position that is not a live todo's.
     /// </summary>
     public Task<TodoPage> PageAsync(int limit, string? after, CancellationToken cancellationToken) =>
         TodoListQuery.PageAsync(container, limit, after, cancellationToken);

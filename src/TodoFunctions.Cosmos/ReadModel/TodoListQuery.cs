@@ -5,8 +5,8 @@ namespace TodoFunctions.Cosmos;
 /// <summary>A page of the list and the list position to continue after; <c>null</c> when none remains.</summary>
 public sealed record TodoPage(IReadOnlyList<TodoView> Todos, string? After);
 
-/// <summary>A cursor position that is not a list position, so the read model never issued it.</summary>
-public sealed class InvalidListContinuationException() : Exception("The list continuation is not one the read model issued.");
+/// <summary>A cursor position that is not a live todo's list position, so the read model never issued it.</summary>
+public sealed class InvalidListPositionException() : Exception("The list position is not one the read model issued.");
 
 /// <summary>
 /// The list as Cosmos serves it: live todos in <see cref="ListPosition"/> order from the index, a page being the
@@ -29,7 +29,7 @@ internal static class TodoListQuery
     /// </summary>
     public static async Task<TodoPage> PageAsync(Container container, int limit, string? after, CancellationToken cancellationToken)
     {
-        if (after is not null && !ListPosition.IsLive(after)) throw new InvalidListContinuationException();
+        if (after is not null && !ListPosition.IsLive(after)) throw new InvalidListPositionException();
         var documents = new List<TodoViewDocument>(limit);
         using var iterator = container.GetItemQueryIterator<TodoViewDocument>(After(after ?? ""), null, new QueryRequestOptions { MaxItemCount = limit });
         while (documents.Count < limit && iterator.HasMoreResults)
