@@ -23,7 +23,7 @@ internal sealed class TodoEventCodec(EventSchema schema)
     public EventDocument SnapshotFor(TodoStream stream, DateTimeOffset timestamp, CommandContext command)
     {
         var state = stream.State ?? throw new InvalidOperationException("An unwritten stream has no snapshot.");
-        var data = new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt);
+        var data = new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt, state.IsPurged, stream.CompletedAt, stream.DeletedAt);
         return new EventDocument(EventDocument.SnapshotId(stream.TodoId), stream.TodoId, EventDocument.SnapshotKind, stream.Version,
             EventDocument.SnapshotType, schema.EventVersion, JsonSerializer.SerializeToElement(data, TodoJson.Options), timestamp, command.CorrelationId)
         {
@@ -43,6 +43,8 @@ internal sealed class TodoEventCodec(EventSchema schema)
             nameof(TodoUncompleted) => new TodoUncompleted(),
             nameof(TodoOrderUpdated) => Read<TodoOrderUpdated>(stored.Data, document),
             nameof(TodoDeleted) => new TodoDeleted(),
+            nameof(TodoRestored) => new TodoRestored(),
+            nameof(TodoPurged) => new TodoPurged(),
             _ => throw new InvalidDataException($"Document {document.Id} holds an unknown event type '{stored.Type}'."),
         };
     }
@@ -64,7 +66,11 @@ internal sealed class TodoEventCodec(EventSchema schema)
             return null;
         }
         return data is { Title: not null }
-            ? new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted), document.Version, data.CreatedAt, etag)
+            ? new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted, data.Purged), document.Version, data.CreatedAt, etag)
+            {
+                CompletedAt = data.CompletedAt,
+                DeletedAt = data.DeletedAt,
+            }
             : null;
     }
 
@@ -83,5 +89,6 @@ internal sealed class TodoEventCodec(EventSchema schema)
     private static T Read<T>(JsonElement data, EventDocument document) =>
         data.Deserialize<T>(TodoJson.Options) ?? throw new InvalidDataException($"Document {document.Id} has no data.");
 
-    private sealed record SnapshotData(string Title, bool Completed, int? Order, bool Deleted, DateTimeOffset CreatedAt);
+    private sealed record SnapshotData(
+        string Title, bool Completed, int? Order, bool Deleted, DateTimeOffset CreatedAt, bool Purged, DateTimeOffset? CompletedAt, DateTimeOffset? DeletedAt);
 }

@@ -9,6 +9,9 @@ namespace TodoFunctions.Cosmos;
 /// </summary>
 public sealed record TodoView(Guid Id, string Title, bool Completed, int? Order, long Version, DateTimeOffset CreatedAt, long? ParkedAtVersion = null)
 {
+    /// <summary>When the todo was moved to the trash; <c>null</c> for a live todo.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
     /// <summary>Later events of this todo are held back until an operator retries it: the read model is behind the log here.</summary>
     public bool IsStale => ParkedAtVersion is not null;
 }
@@ -60,15 +63,19 @@ public sealed class TodoReadModel
 /// <see cref="ReadModelVersion"/> says which build of the read model wrote it, so a rebuild can reuse a container
 /// by overwriting what an older build left there. A todo parked at its first event has version 0 and no state.
 /// <see cref="ListPosition"/> is the list's sort key (see <see cref="Cosmos.ListPosition"/>); documents written before
-/// it existed have none and are not listed until their todo's next write or a rebuild.
+/// it existed have none and are not listed until their todo's next write or a rebuild. <see cref="CompletedAt"/>,
+/// <see cref="DeletedAt"/> and <see cref="Purged"/> came later still: documents without them read as never completed,
+/// deleted at an unknown time, and not purged, until a rebuild.
 /// </summary>
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
-    int ReadModelVersion = 1, ParkedMarker? Parked = null, string? ListPosition = null)
+    int ReadModelVersion = 1, ParkedMarker? Parked = null, string? ListPosition = null,
+    DateTimeOffset? CompletedAt = null, DateTimeOffset? DeletedAt = null, bool Purged = false)
 {
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
         ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked,
-            state.IsDeleted ? Cosmos.ListPosition.AfterLive : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt))
+            state.IsDeleted ? Cosmos.ListPosition.AfterLive : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt),
+            stream.CompletedAt, stream.DeletedAt, state.IsPurged)
         : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked, Cosmos.ListPosition.AfterLive);
 
     /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
@@ -77,7 +84,7 @@ internal sealed record TodoViewDocument(
 
     public TodoStream ToStream(string etag) => Version == 0
         ? TodoStream.Unwritten(Guid.Parse(Id)) with { ETag = etag }
-        : new(Guid.Parse(Id), new Todo(Title!, Completed, Order, Deleted), Version, CreatedAt, etag);
+        : new(Guid.Parse(Id), new Todo(Title!, Completed, Order, Deleted, Purged), Version, CreatedAt, etag) { CompletedAt = CompletedAt, DeletedAt = DeletedAt };
 
-    public TodoView ToView() => new(Guid.Parse(Id), Title!, Completed, Order, Version, CreatedAt, Parked?.Version);
+    public TodoView ToView() => new(Guid.Parse(Id), Title!, Completed, Order, Version, CreatedAt, Parked?.Version) { DeletedAt = DeletedAt };
 }

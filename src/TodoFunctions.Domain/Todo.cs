@@ -1,10 +1,16 @@
 namespace TodoFunctions.Domain;
 
-/// <summary>The state of one todo as folded from its events; <c>null</c> stands for a stream never written.</summary>
-public sealed record Todo(string Title, bool Completed, int? Order, bool IsDeleted)
+/// <summary>
+/// The state of one todo as folded from its events; <c>null</c> stands for a stream never written. A deleted todo is in
+/// the trash and can be restored; a purged one stays deleted for good and keeps no title.
+/// </summary>
+public sealed record Todo(string Title, bool Completed, int? Order, bool IsDeleted, bool IsPurged = false)
 {
     /// <summary>The longest title accepted, so a read-model document stays small.</summary>
     public const int MaxTitleLength = 1000;
+
+    /// <summary>What a purged todo's title reads as, in its state and in its masked events: no title at all.</summary>
+    public const string PurgedTitle = "";
 
     /// <summary>Decides which events a command causes. An empty list means the command changes nothing.</summary>
     public static Decision Decide(Todo? state, TodoCommand command) => (state, command) switch
@@ -12,7 +18,12 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
         (null, CreateTodo create) => ValidateTitle(create.Title) ?? Decision.Accept(new TodoCreated(create.Title, create.Completed, create.Order)),
         (not null, CreateTodo) => Decision.Reject(RejectionReason.AlreadyExists, "A todo with this id already exists."),
         (null, _) => Decision.Reject(RejectionReason.NotFound, "No todo with this id exists."),
+        ({ IsPurged: true }, _) => Decision.Reject(RejectionReason.Purged, "This todo has been purged; it can never come back."),
+        ({ IsDeleted: true }, RestoreTodo) => Decision.Accept(new TodoRestored()),
+        ({ IsDeleted: true }, PurgeTodo) => Decision.Accept(new TodoPurged()),
         ({ IsDeleted: true }, _) => Decision.Reject(RejectionReason.Deleted, "This todo has been deleted."),
+        (_, RestoreTodo) => Decision.Reject(RejectionReason.NotDeleted, "This todo is not deleted, so there is nothing to restore."),
+        (_, PurgeTodo) => Decision.Reject(RejectionReason.NotDeleted, "Only a deleted todo can be purged: delete it first."),
         (_, UpdateTodo update) => DecideUpdate(state, update),
         (_, DeleteTodo) => Decision.Accept(new TodoDeleted()),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command type."),
@@ -28,6 +39,8 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
         (_, TodoUncompleted) => state with { Completed = false },
         (_, TodoOrderUpdated e) => state with { Order = e.Order },
         (_, TodoDeleted) => state with { IsDeleted = true },
+        (_, TodoRestored) => state with { IsDeleted = false },
+        (_, TodoPurged) => state with { Title = PurgedTitle, IsPurged = true },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown event type."),
     };
 
@@ -59,7 +72,7 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
 }
 
 /// <summary>Why a command was refused; an expected outcome, so it is a value and not an exception.</summary>
-public enum RejectionReason { NotFound, Deleted, AlreadyExists, InvalidTitle }
+public enum RejectionReason { NotFound, Deleted, AlreadyExists, InvalidTitle, NotDeleted, Purged }
 
 /// <summary>The outcome of <see cref="Todo.Decide"/>: the events to append, or why none may be.</summary>
 public sealed record Decision(IReadOnlyList<TodoEvent> Events, RejectionReason? Rejection, string? Detail)

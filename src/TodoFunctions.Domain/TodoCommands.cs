@@ -10,8 +10,14 @@ public sealed record CreateTodo(string Title, bool Completed = false, int? Order
 public sealed record UpdateTodo(Optional<string> Title = default, Optional<bool> Completed = default, Optional<int?> Order = default)
     : TodoCommand;
 
-/// <summary>Delete a live todo.</summary>
+/// <summary>Delete a live todo: it moves to the trash.</summary>
 public sealed record DeleteTodo : TodoCommand;
+
+/// <summary>Bring a deleted todo back from the trash as it was.</summary>
+public sealed record RestoreTodo : TodoCommand;
+
+/// <summary>Remove a deleted todo for good: it can never be restored, and its title is forgotten.</summary>
+public sealed record PurgeTodo : TodoCommand;
 
 /// <summary>Tells "leave this field alone" apart from "set it", including setting it to <c>null</c>.</summary>
 public readonly record struct Optional<T>

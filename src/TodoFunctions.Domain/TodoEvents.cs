@@ -21,5 +21,14 @@ public sealed record TodoUncompleted : TodoEvent;
 /// <summary>The position in the list changed; <c>null</c> clears it.</summary>
 public sealed record TodoOrderUpdated(int? Order) : TodoEvent;
 
-/// <summary>The todo was deleted; the stream stays, every later command is rejected.</summary>
+/// <summary>The todo was deleted, into the trash; the stream stays, and only a restore or a purge is accepted.</summary>
 public sealed record TodoDeleted : TodoEvent;
+
+/// <summary>A deleted todo came back with its title, completion and order as they were.</summary>
+public sealed record TodoRestored : TodoEvent;
+
+/// <summary>
+/// A deleted todo was removed for good. Its earlier events are masked in place when this is appended, so the stream
+/// keeps its shape (every version still folds) but no longer holds the title.
+/// </summary>
+public sealed record TodoPurged : TodoEvent;

@@ -91,7 +91,8 @@ internal static class Problems
     /// <summary>Maps a command the application refused.</summary>
     public static HttpAnswer ForRefusal(CommandOutcome outcome) => outcome switch
     {
-        CommandOutcome.Rejected { Reason: RejectionReason.NotFound or RejectionReason.Deleted } => TodoNotFound(),
+        CommandOutcome.Rejected { Reason: RejectionReason.NotFound or RejectionReason.Deleted or RejectionReason.Purged } => TodoNotFound(),
+        CommandOutcome.Rejected { Reason: RejectionReason.NotDeleted } live => Problem(StatusCodes.Status409Conflict, live.Detail),
         CommandOutcome.Rejected { Reason: RejectionReason.InvalidTitle } invalid => Validation(new() { ["title"] = [invalid.Detail] }),
         CommandOutcome.Rejected { Reason: RejectionReason.AlreadyExists } conflict => Problem(StatusCodes.Status409Conflict, conflict.Detail),
         CommandOutcome.PreconditionFailed { CurrentVersion: { } current } => PreconditionFailed(

@@ -13,6 +13,9 @@ public sealed record StoredEventData(string Type, JsonElement Data);
 /// </summary>
 public sealed record EventSchema(int EventVersion, int FoldVersion, IReadOnlyDictionary<int, Func<StoredEventData, StoredEventData>> Upcasters)
 {
-    /// <summary>Today's shapes: events and fold at version 1, nothing to upcast yet.</summary>
-    public static EventSchema Current { get; } = new(EventVersion: 1, FoldVersion: 1, new Dictionary<int, Func<StoredEventData, StoredEventData>>());
+    /// <summary>
+    /// Today's shapes: events at version 1, nothing to upcast yet; fold version 2 added the purge flag and the completion
+    /// and deletion times to the state, so a snapshot of fold 1 is folded again from its events.
+    /// </summary>
+    public static EventSchema Current { get; } = new(EventVersion: 1, FoldVersion: 2, new Dictionary<int, Func<StoredEventData, StoredEventData>>());
 }
