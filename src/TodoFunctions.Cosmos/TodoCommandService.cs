@@ -139,7 +139,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
         for (var attempt = 1; ; attempt++)
         {
             // Before deciding: a precondition names a representation, so on a deleted todo it fails (412) rather than the command (404).
-            var currentVersion = stream.State is { IsDeleted: false } ? stream.Version : (long?)null;
+            var currentVersion = RepresentedVersion(stream, command);
             if (context.Precondition is { } precondition && !precondition(currentVersion)) return (new CommandOutcome.PreconditionFailed(currentVersion), false);
             var decision = Todo.Decide(stream.State, command);
             if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), false);
@@ -154,6 +154,14 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
             stream = await store.LoadAsync(stream.TodoId, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The version of the representation a command acts on, which its precondition names: the todo in the trash for a
+    /// restore or a purge, the live todo for anything else; <c>null</c> when there is none.
+    /// </summary>
+    private static long? RepresentedVersion(TodoStream stream, TodoCommand command) => command is RestoreTodo or PurgeTodo
+        ? stream.State is { IsDeleted: true, IsPurged: false } ? stream.Version : null
+        : stream.State is { IsDeleted: false } ? stream.Version : null;
 
     private ProjectionWatch? WatchIfWaiting(Guid todoId, CommandContext context) =>
         context.WaitForReadModel ? catchUp.Watch(todoId) : null;
