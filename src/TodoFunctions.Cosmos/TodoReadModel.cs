@@ -40,10 +40,15 @@ public sealed class TodoReadModel
         await (await LiveListAsync(cancellationToken)).ValidatorAsync(cancellationToken);
 
     /// <summary>The list as the read-model pointer names it now, for a request that reads both its validator and its todos.</summary>
-    public async Task<LiveList> LiveListAsync(CancellationToken cancellationToken)
+    public Task<LiveList> LiveListAsync(CancellationToken cancellationToken) => ListingAsync(ListRange.Live, cancellationToken);
+
+    /// <summary>The trash (deleted, not purged todos, newest deletion first) as the read-model pointer names it now.</summary>
+    public Task<LiveList> TrashAsync(CancellationToken cancellationToken) => ListingAsync(ListRange.Trash, cancellationToken);
+
+    private async Task<LiveList> ListingAsync(ListRange range, CancellationToken cancellationToken)
     {
         var pointer = await pointers.CurrentAsync(cancellationToken);
-        return new LiveList(pointers.Container(pointer.LiveContainer), pointer);
+        return new LiveList(pointers.Container(pointer.LiveContainer), pointer, range);
     }
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
@@ -65,7 +70,9 @@ public sealed class TodoReadModel
 /// <see cref="ListPosition"/> is the list's sort key (see <see cref="Cosmos.ListPosition"/>); documents written before
 /// it existed have none and are not listed until their todo's next write or a rebuild. <see cref="CompletedAt"/>,
 /// <see cref="DeletedAt"/> and <see cref="Purged"/> came later still: documents without them read as never completed,
-/// deleted at an unknown time, and not purged, until a rebuild.
+/// deleted at an unknown time, and not purged, until a rebuild. A tombstone in the trash sorts by its deletion time,
+/// so the trash is a range of the same key; one written before that (or deleted at an unknown time) stays out of the
+/// trash until its todo's next write or a rebuild.
 /// </summary>
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
@@ -74,7 +81,9 @@ internal sealed record TodoViewDocument(
 {
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
         ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked,
-            state.IsDeleted ? Cosmos.ListPosition.AfterLive : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt),
+            state.IsDeleted
+                ? Cosmos.ListPosition.ForDeleted(stream.TodoId, stream.DeletedAt, state.IsPurged)
+                : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt),
             stream.CompletedAt, stream.DeletedAt, state.IsPurged)
         : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked, Cosmos.ListPosition.AfterLive);
 

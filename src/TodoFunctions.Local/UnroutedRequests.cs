@@ -14,11 +14,12 @@ public static class UnroutedRequests
     /// <summary>
     /// On a route whose functions include one that answers OPTIONS, that function answers every other method too
     /// (it is the route's preflight-or-405 function, which names the allowed methods); on any other route the answer
-    /// is 405 naming the methods its functions declare.
+    /// is 405 naming the methods its functions declare. Routes are tried as routing ranks them, literal segments before
+    /// parameters, so <c>/api/todos/trash</c> is not taken for a todo's id.
     /// </summary>
     public static void MapUnroutedRequestsAsProblems(this IEndpointRouteBuilder endpoints, IEnumerable<(string Route, string[]? Methods, RequestDelegate Invoke)> functions)
     {
-        var routes = functions.GroupBy(function => function.Route).Select(route => new ServedRoute(
+        var routes = functions.GroupBy(function => function.Route).OrderBy(route => RoutePrecedence.ComputeInbound(TemplateParser.Parse(route.Key))).Select(route => new ServedRoute(
             new TemplateMatcher(TemplateParser.Parse(route.Key), new RouteValueDictionary()),
             route.FirstOrDefault(function => function.Methods?.Contains("options", StringComparer.OrdinalIgnoreCase) == true).Invoke,
             string.Join(", ", route.SelectMany(function => function.Methods ?? []).Select(method => method.ToUpperInvariant()).Distinct()))).ToList();

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Cosmos.Idempotency;
@@ -15,18 +14,8 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todos)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        http.Respond(request, async () =>
-        {
-            var paging = ListPaging.From(request);
-            var list = await readModel.LiveListAsync(cancellationToken);
-            var etag = EntityTags.Weak(await list.ValidatorAsync(cancellationToken));
-            if (!EntityTags.Match(request, etag)) return ListPreconditionFailed();
-            if (!EntityTags.NoneMatch(request, etag)) return new HttpAnswer(StatusCodes.Status304NotModified).WithHeader(HeaderNames.ETag, etag);
-            if (paging is null) return TodoAnswers.List(request, await list.AllAsync(cancellationToken)).WithHeader(HeaderNames.ETag, etag);
-            var page = await list.PageAsync(paging.Limit, paging.After, cancellationToken);
-            var answer = TodoAnswers.List(request, page.Todos).WithHeader(HeaderNames.ETag, etag);
-            return page.After is { } next ? answer.WithHeader(HeaderNames.Link, paging.NextLink(request, next)) : answer;
-        });
+        http.Respond(request, async () => await Listings.ReadAsync(
+            request, TodoRoutes.Todos, () => readModel.LiveListAsync(cancellationToken), todos => TodoAnswers.List(request, todos), cancellationToken));
 
     [Function("CreateTodo")]
     public Task<IActionResult> Create(
@@ -59,11 +48,8 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
     {
         if (!EntityTags.HasConditions(request)) return;
         if (!EntityTags.WriteConditionsHold(request, EntityTags.Weak(await readModel.ListValidatorAsync(cancellationToken))))
-            throw new ProblemException(ListPreconditionFailed());
+            throw new ProblemException(Listings.PreconditionFailed());
     }
-
-    private static HttpAnswer ListPreconditionFailed() => Problems.PreconditionFailed(
-        "The list's entity tag is weak, so If-Match holds only for *; If-None-Match fails when it names the list's current tag or *.");
 
     [Function("TodoListOtherMethods")]
     public Task<IActionResult> OtherMethods(

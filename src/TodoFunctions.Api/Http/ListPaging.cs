@@ -7,9 +7,10 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace TodoFunctions.Api.Http;
 
 /// <summary>
-/// A request for one page of the list: <c>?limit=N</c> (1–1000) and, after the first page, the <c>cursor</c> the
-/// previous page's <c>Link: rel="next"</c> carried. A cursor alone keeps the limit it was issued with. The cursor is the
-/// list position to continue after (a keyset), so it stays small whatever the container and its partitions.
+/// A request for one page of a listing (the list, the trash): <c>?limit=N</c> (1–1000) and, after the first page, the
+/// <c>cursor</c> the previous page's <c>Link: rel="next"</c> carried. A cursor alone keeps the limit it was issued with.
+/// The cursor is the list position to continue after (a keyset), so it stays small whatever the container and its
+/// partitions; the listing it is sent to refuses a position that is not one of its own.
 /// </summary>
 internal sealed record ListPaging(int Limit, string? After)
 {
@@ -28,11 +29,11 @@ internal sealed record ListPaging(int Limit, string? After)
         return cursor is null ? null : new(cursor.Limit, cursor.After);
     }
 
-    /// <summary>The <c>Link</c> header value to the page after one that ended at list position <paramref name="after"/>.</summary>
-    public string NextLink(HttpRequest request, string after)
+    /// <summary>The <c>Link</c> header value to the page of <paramref name="route"/> after one that ended at list position <paramref name="after"/>.</summary>
+    public string NextLink(HttpRequest request, string route, string after)
     {
         var cursor = WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(new Cursor(CursorFormat, Limit, after)));
-        return $"<{TodoUrls.ForPath(request, TodoRoutes.Todos)}?{LimitParameter}={Limit}&{CursorParameter}={cursor}>; rel=\"next\"";
+        return $"<{TodoUrls.ForPath(request, route)}?{LimitParameter}={Limit}&{CursorParameter}={cursor}>; rel=\"next\"";
     }
 
     private static int ParseLimit(string text) => int.TryParse(text, out var limit) && limit is >= 1 and <= MaxLimit

@@ -13,6 +13,8 @@ public static class TodoRoutes
     public const string Todos = Prefix + "/todos";
     public const string Todo = Prefix + "/todos/{id}";
     public const string TodoEvents = Prefix + "/todos/{id}/events";
+    public const string Trash = Prefix + "/todos/trash";
+    public const string TodoRestore = Prefix + "/todos/{id}/restore";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";

@@ -3,26 +3,31 @@ using Microsoft.Azure.Cosmos;
 namespace TodoFunctions.Cosmos;
 
 /// <summary>
-/// The list as one read-model pointer names it: a request that answers with the list's validator and its todos
-/// reads both from the same container, so a rebuild's switch between the two cannot pair one container's tag with
-/// the other's body.
+/// The list, or the trash, as one read-model pointer names it: a request that answers with the validator and the
+/// todos reads both from the same container, so a rebuild's switch between the two cannot pair one container's tag
+/// with the other's body.
 /// </summary>
 public sealed class LiveList
 {
     private readonly Container container;
     private readonly ReadModelPointer pointer;
+    private readonly ListRange range;
 
-    internal LiveList(Container container, ReadModelPointer pointer) => (this.container, this.pointer) = (container, pointer);
-
-    /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
-    public Task<IReadOnlyList<TodoView>> AllAsync(CancellationToken cancellationToken) => TodoListQuery.AllAsync(container, cancellationToken);
+    internal LiveList(Container container, ReadModelPointer pointer, ListRange range) =>
+        (this.container, this.pointer, this.range) = (container, pointer, range);
 
     /// <summary>
-    /// At most <paramref name="limit"/> todos in list order, from the start or after the position an earlier page
-    /// returned; throws <see cref="InvalidListPositionException"/> for a position that is not a live todo's.
+    /// Every todo of the listing in its order: the list by order ascending, todos without an order last, then by
+    /// creation time; the trash newest deletion first.
+    /// </summary>
+    public Task<IReadOnlyList<TodoView>> AllAsync(CancellationToken cancellationToken) => TodoListQuery.AllAsync(container, range, cancellationToken);
+
+    /// <summary>
+    /// At most <paramref name="limit"/> todos in the listing's order, from the start or after the position an earlier
+    /// page returned; throws <see cref="InvalidListPositionException"/> for a position that is not one of this listing's.
     /// </summary>
     public Task<TodoPage> PageAsync(int limit, string? after, CancellationToken cancellationToken) =>
-        TodoListQuery.PageAsync(container, limit, after, cancellationToken);
+        TodoListQuery.PageAsync(container, range, limit, after, cancellationToken);
 
     /// <summary>
     /// A short opaque tag that changes whenever the live list may have changed. Read it before the list it describes:
