@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using TodoFunctions.Cosmos;
 
@@ -20,4 +21,5 @@ internal static class TrashAnswers
 /// and its stream <c>version</c>, also as the <c>etag</c> a restore's If-Match names.
 /// </summary>
 internal sealed record TrashedTodoRepresentation(
-    Guid Id, string Title, bool Completed, int? Order, string Url, DateTimeOffset DeletedAt, long Version, string ETag);
+    Guid Id, string Title, bool Completed, int? Order, string Url, DateTimeOffset DeletedAt, long Version,
+    [property: JsonPropertyName("etag")] string ETag);
