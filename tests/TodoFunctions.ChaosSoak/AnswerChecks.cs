@@ -43,6 +43,9 @@ internal static class AnswerChecks
             && (events.Count == 0 || (IsOneCommand(exchange.Kind, events) && events[0].TodoId == answer.Id && events[^1].Version == answer.Version)),
         RequestKind.Delete => events is [{ Type: nameof(TodoDeleted) } deleted] && deleted.TodoId == exchange.TodoId,
         RequestKind.DeleteAll => IsOneCommand(exchange.Kind, events),
+        // A restore appends exactly one event, and its answer is the todo back as it was before the delete.
+        RequestKind.Restore => exchange.Answer is { } answer && ShowsAnswer(answer, log)
+            && events is [{ Type: nameof(TodoRestored) } restored] && restored.TodoId == answer.Id && restored.Version == answer.Version,
         _ => true,
     };
 

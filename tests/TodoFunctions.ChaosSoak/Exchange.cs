@@ -1,7 +1,7 @@
 namespace TodoFunctions.ChaosSoak;
 
 /// <summary>The kinds of request the workload sends; every one but <see cref="Read"/> is a write.</summary>
-internal enum RequestKind { Create, Update, Delete, DeleteAll, Read }
+internal enum RequestKind { Create, Update, Delete, DeleteAll, Read, Restore }
 
 /// <summary>A todo as a write's answer showed it, with the version its ETag named.</summary>
 internal sealed record AnsweredTodo(Guid Id, string Title, bool Completed, int? Order, long Version);

@@ -9,8 +9,8 @@ namespace TodoFunctions.ChaosSoak;
 
 /// <summary>
 /// Concurrent writers sending every command over HTTP, spread over both hosts and aimed at the same few todos: creates,
-/// PATCHes of any mix of fields, deletes, now and then a delete-all, some with If-Match, some not waiting for the read
-/// model, and reads in between, some of them walks of the paged list. A share of writes carry an Idempotency-Key,
+/// PATCHes of any mix of fields, deletes, restores from the trash, now and then a delete-all, some with If-Match, some
+/// not waiting for the read model, and reads in between (the trash among them), some of them walks of the paged list. A share of writes carry an Idempotency-Key,
 /// and some of those are sent again with the same key and body: at once to the other host, or after the first ended.
 /// Some updates are PUTs of a full representation. Each request carries its own correlation id, so the log can be checked against what
 /// the client was told. Each writer's choices come from the seed; the interleaving is the machine's.
@@ -55,9 +55,11 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
                 < 0.70 => Plan(random, RequestKind.Update, HttpMethod.Put, $"todos/{target.Value.Id}", correlationId, target, PutBody(random)),
                 < 0.80 => Plan(random, RequestKind.Delete, HttpMethod.Delete, $"todos/{target.Value.Id}", correlationId, target, null),
                 < 0.802 => Plan(random, RequestKind.DeleteAll, HttpMethod.Delete, "todos", correlationId, null, null),
+                < 0.84 => Plan(random, RequestKind.Restore, HttpMethod.Post, $"todos/{target.Value.Id}/restore", correlationId, target, null),
                 < 0.88 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}", correlationId, target, null),
                 < 0.92 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}/events", correlationId, target, null),
                 < 0.96 => null,
+                < 0.98 => Plan(random, RequestKind.Read, HttpMethod.Get, "todos/trash", correlationId, null, null),
                 _ => Plan(random, RequestKind.Read, HttpMethod.Get, "todos", correlationId, null, null),
             };
             if (planned is null)
