@@ -3,6 +3,7 @@ using Microsoft.Azure.Cosmos;
 using TodoFunctions.Cosmos.Idempotency;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
+using Xunit.Abstractions;
 
 namespace TodoFunctions.Cosmos.Tests;
 
@@ -10,7 +11,7 @@ namespace TodoFunctions.Cosmos.Tests;
 /// A purge masks the todo's title in place in its partition of the events container: every event keeps its envelope,
 /// none is deleted, and what the append alone left unmasked the projector's pass over <see cref="TodoPurged"/> finishes.
 /// </summary>
-public sealed class PurgeMaskingTests(CosmosEndpoint endpoint) : IClassFixture<CosmosEndpoint>
+public sealed class PurgeMaskingTests(CosmosEndpoint endpoint, ITestOutputHelper output) : IClassFixture<CosmosEndpoint>
 {
     [Fact]
     public async Task A_purge_masks_every_personal_field_and_keyed_answer_in_place_and_deletes_no_event()
@@ -102,6 +103,27 @@ public sealed class PurgeMaskingTests(CosmosEndpoint endpoint) : IClassFixture<C
         var live = await store.ReadContainer.ReadItemAsync<JsonElement>(id.ToString(), new PartitionKey(id.ToString()));
         Assert.DoesNotContain(secret, live.Resource.GetRawText());
         Assert.Equal(3, live.Resource.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_purge_costs_the_append_two_partition_queries_one_replace_per_titled_document_and_two_point_reads()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync(Secret());
+        var rename = Key("PATCH", id, "{}");
+        await store.Idempotent.ExecuteAsync(rename, id, new UpdateTodo(Title: Secret()), TodoStoreHarness.NoWait(), default);
+        await store.Commands.ExecuteAsync(id, new DeleteTodo(), TodoStoreHarness.NoWait(), default);
+
+        var purge = store.Requests.Measure();
+        await store.Purge.PurgeAsync(null, id, TodoStoreHarness.NoWait(), default);
+        var again = store.Requests.Measure();
+        await store.Purge.PurgeAsync(null, id, TodoStoreHarness.NoWait(), default);
+
+        output.WriteLine($"purge of a todo with 2 titled events and 1 keyed answer: {purge.RoundTrips} round trips, {purge.RequestCharge:0.##} RU");
+        output.WriteLine($"purge of that todo again (masking finds nothing): {again.RoundTrips} round trips, {again.RequestCharge:0.##} RU");
+        // Snapshot read and batch; events query and 2 replaces; records query and 1 replace; pointer and other container read.
+        Assert.Equal(9, purge.RoundTrips);
+        Assert.Equal(5, again.RoundTrips);
     }
 
     private static string Secret() => $"secret-{Guid.NewGuid():N}";
