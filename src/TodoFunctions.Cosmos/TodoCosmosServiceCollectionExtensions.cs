@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos.Idempotency;
+using TodoFunctions.Cosmos.Purge;
 
 namespace TodoFunctions.Cosmos;
 
@@ -41,13 +42,16 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton<IdempotentCommands>();
         services.TryAddSingleton<TransientRetry>();
         services.TryAddSingleton<TodoViewWriter>();
+        services.TryAddSingleton<PurgeMasking>();
+        services.TryAddSingleton(provider => new TodoPurge(provider.GetRequiredService<IdempotentCommands>(), provider.GetRequiredService<PurgeMasking>()));
         services.TryAddSingleton(provider => new TodoProjector(
             provider.GetRequiredService<ReadModelPointers>(),
             provider.GetRequiredService<TodoViewWriter>(),
             provider.GetRequiredService<IPoisonEventSink>(),
             provider.GetRequiredService<ReadModelCatchUp>(),
             provider.GetRequiredService<TransientRetry>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<PurgeMasking>()));
         services.TryAddSingleton<ReadModelRebuild>();
         services.TryAddSingleton(provider => new ProjectionAdministration(
             provider.GetRequiredService<ReadModelPointers>(),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TodoFunctions.Cosmos.Purge;
 
 namespace TodoFunctions.Cosmos;
 
@@ -21,9 +22,11 @@ public sealed class TodoProjector
     private readonly ReadModelCatchUp catchUp;
     private readonly TransientRetry retry;
     private readonly TimeProvider clock;
+    private readonly PurgeMasking purgeMasking;
 
     internal TodoProjector(
-        ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TransientRetry retry, TimeProvider clock)
+        ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TransientRetry retry, TimeProvider clock,
+        PurgeMasking purgeMasking)
     {
         this.pointers = pointers;
         this.writer = writer;
@@ -31,6 +34,7 @@ public sealed class TodoProjector
         this.catchUp = catchUp;
         this.retry = retry;
         this.clock = clock;
+        this.purgeMasking = purgeMasking;
     }
 
     /// <summary>Applies a change-feed batch of raw documents; snapshots are skipped because the events alone define the read model.</summary>
@@ -59,6 +63,9 @@ public sealed class TodoProjector
         var live = await writer.ProjectAsync(targets[0], todoId, delivered, RecordPoisonAsync, cancellationToken);
         foreach (var other in targets.Skip(1))
             await writer.ProjectAsync(other, todoId, delivered, recordPoison: null, cancellationToken);
+        // A purge is finished here too, before the feed moves past its event: a crash between its append and its masking
+        // cannot leave the title, and a writer waiting for the read model sees the masking done.
+        if (delivered.Events.Any(PurgeMasking.Completes)) await purgeMasking.MaskAsync(todoId, cancellationToken);
         if (live is ProjectionResult.Applied applied) catchUp.Projected(todoId, applied.Version);
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TodoFunctions.Cosmos.Idempotency;
+using TodoFunctions.Cosmos.Purge;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
 
@@ -42,6 +43,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public IdempotencyRecords IdempotencyRecords => host.Services.GetRequiredService<IdempotencyRecords>();
     public TodoReadModel ReadModel => host.Services.GetRequiredService<TodoReadModel>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
+    public TodoPurge Purge => host.Services.GetRequiredService<TodoPurge>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();

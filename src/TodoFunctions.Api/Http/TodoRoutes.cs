@@ -15,6 +15,7 @@ public static class TodoRoutes
     public const string TodoEvents = Prefix + "/todos/{id}/events";
     public const string Trash = Prefix + "/todos/trash";
     public const string TodoRestore = Prefix + "/todos/{id}/restore";
+    public const string TrashedTodo = Prefix + "/todos/trash/{id}";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+using TodoFunctions.Cosmos.Idempotency;
+using TodoFunctions.Domain;
+
+namespace TodoFunctions.Cosmos.Purge;
+
+/// <summary>
+/// Completes a purge once <see cref="TodoPurged"/> is appended (whose batch already rewrote the snapshot as the purged
+/// state): masks the title wherever the todo's partition of the events container still holds it, in its events'
+/// payloads (<see cref="PersonalEventFields"/>) and in its Idempotency-Key records' stored answers, each replaced in
+/// place with If-Match on the ETag it was read with; and removes the todo's document from the read container no
+/// projector writes, where an older build may have left it. Idempotent and resumable: only what still holds a title is
+/// written, so a second run writes nothing and a run cut short is finished by the next. No event is ever deleted.
+/// </summary>
+internal sealed class PurgeMasking(CosmosClient client, IOptions<TodoStoreOptions> options, ReadModelPointers pointers, TimeProvider clock)
+{
+    private readonly Container events = client.GetContainer(options.Value.DatabaseName, options.Value.EventsContainer);
+
+    /// <summary>Whether a delivered event obliges the projector to finish the purge before the change feed moves past it.</summary>
+    public static bool Completes(EventDocument delivered) => delivered.Type == nameof(TodoPurged);
+
+    /// <summary>Masks a purged todo's personal fields; call it only once the todo's stream holds <see cref="TodoPurged"/>.</summary>
+    public async Task MaskAsync(Guid todoId, CancellationToken cancellationToken)
+    {
+        var personalEvents = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND ARRAY_CONTAINS(@types, c.type)")
+            .WithParameter("@kind", EventDocument.EventKind)
+            .WithParameter("@types", PersonalEventFields.EventTypes);
+        await MaskEachAsync(todoId, personalEvents, PersonalEventFields.Mask, cancellationToken);
+        var keyRecords = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind").WithParameter("@kind", IdempotencyRecord.RecordKind);
+        await MaskEachAsync(todoId, keyRecords, MaskStoredAnswer, cancellationToken);
+        await RemoveUnprojectedReadDocumentAsync(todoId, cancellationToken);
+    }
+
+    /// <summary>One single-partition query finds the documents; each is masked and replaced, re-read when another writer came first.</summary>
+    private async Task MaskEachAsync(Guid todoId, QueryDefinition query, Func<JsonObject, bool> mask, CancellationToken cancellationToken)
+    {
+        var partition = EventStore.PartitionOf(todoId);
+        foreach (var found in await events.QueryAllAsync<JsonObject>(query, new QueryRequestOptions { PartitionKey = partition }, cancellationToken))
+        {
+            var document = found;
+            while (document is not null && mask(document) && !await TryReplaceAsync(document, partition, cancellationToken))
+                document = (await events.ReadOptionalAsync<JsonObject>(found["id"]!.GetValue<string>(), partition, cancellationToken))?.Document;
+        }
+    }
+
+    /// <summary>
+    /// A keyed request's stored answer shows the todo as it was then. The record stays valid, so a replay still answers,
+    /// with the masked title; a replace restarts the record's TTL, so it is shortened by the time already served.
+    /// </summary>
+    private bool MaskStoredAnswer(JsonObject record)
+    {
+        if (record["outcome"] is not JsonObject { } outcome || outcome["todo"] is not JsonObject todo || !MaskedText.Mask(todo, "title")) return false;
+        if (record["ttl"] is JsonValue ttl && ttl.TryGetValue<int>(out var seconds) && record["_ts"] is JsonValue ts && ts.TryGetValue<long>(out var writtenAt))
+            record["ttl"] = (int)Math.Max(1, seconds - (clock.GetUtcNow().ToUnixTimeSeconds() - writtenAt));
+        return true;
+    }
+
+    /// <summary>Replaces a document guarded by its ETag: <c>false</c> when another writer changed it since it was read; a document gone (an expired record) needs nothing.</summary>
+    private async Task<bool> TryReplaceAsync(JsonObject document, PartitionKey partition, CancellationToken cancellationToken)
+    {
+        var id = document["id"]!.GetValue<string>();
+        var etag = document["_etag"]!.GetValue<string>();
+        foreach (var systemProperty in document.Select(property => property.Key).Where(name => name.StartsWith('_')).ToList())
+            document.Remove(systemProperty);
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document));
+        using var response = await events.ReplaceItemStreamAsync(
+            body, id, partition, new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed) return false;
+        if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
+        return true;
+    }
+
+    /// <summary>
+    /// The projector applies the purge to every container it writes; the other read container is read by nobody and may
+    /// hold an older build's document with the title, which a rebuild would overwrite anyway, so it is removed. A document
+    /// of a rebuild replaying into that container is the rebuild's: it applies <see cref="TodoPurged"/> from the feed before
+    /// it can switch. The delete is guarded by the ETag read, so it never removes what a rebuild wrote meanwhile.
+    /// </summary>
+    private async Task RemoveUnprojectedReadDocumentAsync(Guid todoId, CancellationToken cancellationToken)
+    {
+        var (pointer, _) = await pointers.ReadAsync(cancellationToken);
+        var other = pointers.OtherReadContainer(pointer.LiveContainer);
+        if (pointers.WriteTargets(pointer).Any(target => target.Container.Id == other)) return;
+        var container = pointers.Container(other);
+        if (await TodoViewDocument.ReadAsync(container, todoId, cancellationToken) is not { } stored || stored.Document.Title is null or Todo.PurgedTitle) return;
+        if (pointer.Rebuild is { } rebuild && rebuild.TargetContainer == other && stored.Document.ReadModelVersion >= rebuild.TargetVersion) return;
+        using var response = await container.DeleteItemStreamAsync(
+            todoId.ToString(), new PartitionKey(todoId.ToString()), new ItemRequestOptions { IfMatchEtag = stored.ETag }, cancellationToken);
+        if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)) response.EnsureSuccessStatusCode();
+    }
+}
