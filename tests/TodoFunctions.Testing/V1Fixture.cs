@@ -1,15 +1,16 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using Xunit;
 
-namespace TodoFunctions.Cosmos.Tests;
+namespace TodoFunctions.Testing;
 
 /// <summary>
 /// Documents exactly as the last release before per-type schemas (dd672bc: every event at schema v1, fold-1
 /// snapshots, read documents without completion, deletion or due-date fields) stored them, minus the system
 /// properties Cosmos adds. They are data, generated once with that release: never regenerate or edit them.
 /// </summary>
-internal static class V1Fixture
+public static class V1Fixture
 {
     /// <summary>Created, titled "buy milk", renamed, completed, reopened, then ordered 7: "buy oat milk", open, order 7, version 5.</summary>
     public static readonly Guid Renamed = Guid.Parse("4dbef4d1-86f3-4457-ac14-e0d7bb99fd9a");
