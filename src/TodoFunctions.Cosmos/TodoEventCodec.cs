@@ -4,17 +4,20 @@ using TodoFunctions.Domain;
 namespace TodoFunctions.Cosmos;
 
 /// <summary>
-/// Turns domain events and snapshots into stored documents and back, under one <see cref="EventSchema"/>: events of
-/// an older schema version are upcast on read, and a snapshot another fold produced is refused, so the stream is
-/// folded from its events instead of failing.
+/// Turns domain events and snapshots into stored documents and back, under one <see cref="EventSchema"/>: each event
+/// is written at its type's current schema version, an event of an older version is upcast on read, and a snapshot
+/// another fold produced is refused, so the stream is folded from its events instead of failing.
 /// </summary>
 internal sealed class TodoEventCodec(EventSchema schema)
 {
     /// <summary>The fold version of snapshots written before snapshots recorded it: the first one.</summary>
     private const int FirstFoldVersion = 1;
 
+    /// <summary>The snapshot's own shape is versioned by its fold version; its schema version stays the first.</summary>
+    private const int SnapshotSchemaVersion = 1;
+
     public EventDocument EventFor(Guid todoId, long version, TodoEvent @event, DateTimeOffset timestamp, CommandContext command) =>
-        new(EventDocument.EventId(todoId, version), todoId, EventDocument.EventKind, version, @event.GetType().Name, schema.EventVersion,
+        new(EventDocument.EventId(todoId, version), todoId, EventDocument.EventKind, version, @event.GetType().Name, schema.VersionOf(@event.GetType().Name),
             JsonSerializer.SerializeToElement(@event, @event.GetType(), TodoJson.Options), timestamp, command.CorrelationId)
         {
             CommandId = command.CommandId,
@@ -23,18 +26,21 @@ internal sealed class TodoEventCodec(EventSchema schema)
     public EventDocument SnapshotFor(TodoStream stream, DateTimeOffset timestamp, CommandContext command)
     {
         var state = stream.State ?? throw new InvalidOperationException("An unwritten stream has no snapshot.");
-        var data = new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt, state.IsPurged, stream.CompletedAt, stream.DeletedAt);
+        var data = new SnapshotData(state.Title, state.Completed, state.Order, state.IsDeleted, stream.CreatedAt, state.IsPurged, stream.CompletedAt, stream.DeletedAt, state.DueDate);
         return new EventDocument(EventDocument.SnapshotId(stream.TodoId), stream.TodoId, EventDocument.SnapshotKind, stream.Version,
-            EventDocument.SnapshotType, schema.EventVersion, JsonSerializer.SerializeToElement(data, TodoJson.Options), timestamp, command.CorrelationId)
+            EventDocument.SnapshotType, SnapshotSchemaVersion, JsonSerializer.SerializeToElement(data, TodoJson.Options), timestamp, command.CorrelationId)
         {
             CommandId = command.CommandId,
             FoldVersion = schema.FoldVersion,
         };
     }
 
+    /// <inheritdoc cref="EventSchema.Reads"/>
+    public bool Reads(string type, int schemaVersion) => schema.Reads(type, schemaVersion);
+
     public TodoEvent Decode(EventDocument document)
     {
-        var stored = Upcast(document);
+        var stored = schema.Upcast(document);
         return stored.Type switch
         {
             nameof(TodoCreated) => Read<TodoCreated>(stored.Data, document),
@@ -42,6 +48,7 @@ internal sealed class TodoEventCodec(EventSchema schema)
             nameof(TodoCompleted) => new TodoCompleted(),
             nameof(TodoUncompleted) => new TodoUncompleted(),
             nameof(TodoOrderUpdated) => Read<TodoOrderUpdated>(stored.Data, document),
+            nameof(TodoDueDateChanged) => Read<TodoDueDateChanged>(stored.Data, document),
             nameof(TodoDeleted) => new TodoDeleted(),
             nameof(TodoRestored) => new TodoRestored(),
             nameof(TodoPurged) => new TodoPurged(),
@@ -66,7 +73,7 @@ internal sealed class TodoEventCodec(EventSchema schema)
             return null;
         }
         return data is { Title: not null }
-            ? new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted, data.Purged), document.Version, data.CreatedAt, etag)
+            ? new TodoStream(document.TodoId, new Todo(data.Title, data.Completed, data.Order, data.Deleted, data.Purged, data.DueDate), document.Version, data.CreatedAt, etag)
             {
                 CompletedAt = data.CompletedAt,
                 DeletedAt = data.DeletedAt,
@@ -74,21 +81,10 @@ internal sealed class TodoEventCodec(EventSchema schema)
             : null;
     }
 
-    private StoredEventData Upcast(EventDocument document)
-    {
-        if (document.SchemaVersion > schema.EventVersion)
-            throw new EventFromNewerReleaseException(document.Id, document.SchemaVersion, schema.EventVersion);
-        var stored = new StoredEventData(document.Type, document.Data);
-        for (var version = document.SchemaVersion; version < schema.EventVersion; version++)
-            stored = schema.Upcasters.TryGetValue(version, out var upcast)
-                ? upcast(stored)
-                : throw new InvalidDataException($"Document {document.Id} has schema version {version}, and no upcaster lifts it to {version + 1}.");
-        return stored;
-    }
-
     private static T Read<T>(JsonElement data, EventDocument document) =>
         data.Deserialize<T>(TodoJson.Options) ?? throw new InvalidDataException($"Document {document.Id} has no data.");
 
     private sealed record SnapshotData(
-        string Title, bool Completed, int? Order, bool Deleted, DateTimeOffset CreatedAt, bool Purged, DateTimeOffset? CompletedAt, DateTimeOffset? DeletedAt);
+        string Title, bool Completed, int? Order, bool Deleted, DateTimeOffset CreatedAt, bool Purged, DateTimeOffset? CompletedAt, DateTimeOffset? DeletedAt,
+        DateOnly? DueDate = null);
 }

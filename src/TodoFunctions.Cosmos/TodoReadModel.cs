@@ -12,6 +12,9 @@ public sealed record TodoView(Guid Id, string Title, bool Completed, int? Order,
     /// <summary>When the todo was moved to the trash; <c>null</c> for a live todo.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 
+    /// <summary>The day the todo is due, if it has one.</summary>
+    public DateOnly? DueDate { get; init; }
+
     /// <summary>Later events of this todo are held back until an operator retries it: the read model is behind the log here.</summary>
     public bool IsStale => ParkedAtVersion is not null;
 }
@@ -72,19 +75,20 @@ public sealed class TodoReadModel
 /// <see cref="DeletedAt"/> and <see cref="Purged"/> came later still: documents without them read as never completed,
 /// deleted at an unknown time, and not purged, until a rebuild. A tombstone in the trash sorts by its deletion time,
 /// so the trash is a range of the same key; one written before that (or deleted at an unknown time) stays out of the
-/// trash until its todo's next write or a rebuild.
+/// trash until its todo's next write or a rebuild. <see cref="DueDate"/> came with TodoCreated v2: documents without
+/// it read as having none, which is what every todo written before it had.
 /// </summary>
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
     int ReadModelVersion = 1, ParkedMarker? Parked = null, string? ListPosition = null,
-    DateTimeOffset? CompletedAt = null, DateTimeOffset? DeletedAt = null, bool Purged = false)
+    DateTimeOffset? CompletedAt = null, DateTimeOffset? DeletedAt = null, bool Purged = false, DateOnly? DueDate = null)
 {
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
         ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked,
             state.IsDeleted
                 ? Cosmos.ListPosition.ForDeleted(stream.TodoId, stream.DeletedAt, state.IsPurged)
                 : Cosmos.ListPosition.For(stream.TodoId, state.Order, stream.CreatedAt),
-            stream.CompletedAt, stream.DeletedAt, state.IsPurged)
+            stream.CompletedAt, stream.DeletedAt, state.IsPurged, state.DueDate)
         : new(stream.TodoId.ToString(), null, false, null, false, 0, default, readModelVersion, parked, Cosmos.ListPosition.AfterLive);
 
     /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
@@ -93,7 +97,7 @@ internal sealed record TodoViewDocument(
 
     public TodoStream ToStream(string etag) => Version == 0
         ? TodoStream.Unwritten(Guid.Parse(Id)) with { ETag = etag }
-        : new(Guid.Parse(Id), new Todo(Title!, Completed, Order, Deleted, Purged), Version, CreatedAt, etag) { CompletedAt = CompletedAt, DeletedAt = DeletedAt };
+        : new(Guid.Parse(Id), new Todo(Title!, Completed, Order, Deleted, Purged, DueDate), Version, CreatedAt, etag) { CompletedAt = CompletedAt, DeletedAt = DeletedAt };
 
-    public TodoView ToView() => new(Guid.Parse(Id), Title!, Completed, Order, Version, CreatedAt, Parked?.Version) { DeletedAt = DeletedAt };
+    public TodoView ToView() => new(Guid.Parse(Id), Title!, Completed, Order, Version, CreatedAt, Parked?.Version) { DeletedAt = DeletedAt, DueDate = DueDate };
 }

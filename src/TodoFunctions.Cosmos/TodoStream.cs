@@ -39,6 +39,6 @@ public sealed record TodoStream(Guid TodoId, Todo? State, long Version, DateTime
     };
 
     public TodoView ToView() => State is { } state
-        ? new TodoView(TodoId, state.Title, state.Completed, state.Order, Version, CreatedAt) { DeletedAt = DeletedAt }
+        ? new TodoView(TodoId, state.Title, state.Completed, state.Order, Version, CreatedAt) { DeletedAt = DeletedAt, DueDate = state.DueDate }
         : throw new InvalidOperationException("An unwritten stream has no view.");
 }

@@ -2,9 +2,10 @@ namespace TodoFunctions.Domain;
 
 /// <summary>
 /// The state of one todo as folded from its events; <c>null</c> stands for a stream never written. A deleted todo is in
-/// the trash and can be restored; a purged one stays deleted for good and keeps no title.
+/// the trash and can be restored; a purged one stays deleted for good and keeps no title. <see cref="DueDate"/> is a
+/// calendar day with no time zone, the day the user means.
 /// </summary>
-public sealed record Todo(string Title, bool Completed, int? Order, bool IsDeleted, bool IsPurged = false)
+public sealed record Todo(string Title, bool Completed, int? Order, bool IsDeleted, bool IsPurged = false, DateOnly? DueDate = null)
 {
     /// <summary>The longest title accepted, so a read-model document stays small.</summary>
     public const int MaxTitleLength = 1000;
@@ -15,7 +16,7 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
     /// <summary>Decides which events a command causes. An empty list means the command changes nothing.</summary>
     public static Decision Decide(Todo? state, TodoCommand command) => (state, command) switch
     {
-        (null, CreateTodo create) => ValidateTitle(create.Title) ?? Decision.Accept(new TodoCreated(create.Title, create.Completed, create.Order)),
+        (null, CreateTodo create) => ValidateTitle(create.Title) ?? Decision.Accept(new TodoCreated(create.Title, create.Completed, create.Order, create.DueDate)),
         (not null, CreateTodo) => Decision.Reject(RejectionReason.AlreadyExists, "A todo with this id already exists."),
         (null, _) => Decision.Reject(RejectionReason.NotFound, "No todo with this id exists."),
         ({ IsPurged: true }, _) => Decision.Reject(RejectionReason.Purged, "This todo has been purged; it can never come back."),
@@ -32,12 +33,13 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
     /// <summary>Applies one event; the only place where state changes.</summary>
     public static Todo? Evolve(Todo? state, TodoEvent @event) => (state, @event) switch
     {
-        (_, TodoCreated created) => new Todo(created.Title, created.Completed, created.Order, IsDeleted: false),
+        (_, TodoCreated created) => new Todo(created.Title, created.Completed, created.Order, IsDeleted: false, DueDate: created.DueDate),
         (null, _) => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a stream."),
         (_, TodoTitleUpdated e) => state with { Title = e.Title },
         (_, TodoCompleted) => state with { Completed = true },
         (_, TodoUncompleted) => state with { Completed = false },
         (_, TodoOrderUpdated e) => state with { Order = e.Order },
+        (_, TodoDueDateChanged e) => state with { DueDate = e.DueDate },
         (_, TodoDeleted) => state with { IsDeleted = true },
         (_, TodoRestored) => state with { IsDeleted = false },
         (_, TodoPurged) => state with { Title = PurgedTitle, IsPurged = true },
@@ -59,6 +61,8 @@ public sealed record Todo(string Title, bool Completed, int? Order, bool IsDelet
             events.Add(update.Completed.Value ? new TodoCompleted() : new TodoUncompleted());
         if (update.Order.HasValue && update.Order.Value != state.Order)
             events.Add(new TodoOrderUpdated(update.Order.Value));
+        if (update.DueDate.HasValue && update.DueDate.Value != state.DueDate)
+            events.Add(new TodoDueDateChanged(update.DueDate.Value));
         return Decision.Accept([.. events]);
     }
 

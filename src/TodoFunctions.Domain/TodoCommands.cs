@@ -4,10 +4,11 @@ namespace TodoFunctions.Domain;
 public abstract record TodoCommand;
 
 /// <summary>Create a todo in a stream that has never been written.</summary>
-public sealed record CreateTodo(string Title, bool Completed = false, int? Order = null) : TodoCommand;
+public sealed record CreateTodo(string Title, bool Completed = false, int? Order = null, DateOnly? DueDate = null) : TodoCommand;
 
 /// <summary>Change any subset of the fields; a field left <see cref="Optional{T}.Unset"/> is not touched.</summary>
-public sealed record UpdateTodo(Optional<string> Title = default, Optional<bool> Completed = default, Optional<int?> Order = default)
+public sealed record UpdateTodo(
+    Optional<string> Title = default, Optional<bool> Completed = default, Optional<int?> Order = default, Optional<DateOnly?> DueDate = default)
     : TodoCommand;
 
 /// <summary>Delete a live todo: it moves to the trash.</summary>

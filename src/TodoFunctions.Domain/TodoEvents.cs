@@ -6,8 +6,11 @@ namespace TodoFunctions.Domain;
 /// </summary>
 public abstract record TodoEvent;
 
-/// <summary>The todo came into being; it carries every initial field so the stream can be folded alone.</summary>
-public sealed record TodoCreated(string Title, bool Completed, int? Order) : TodoEvent;
+/// <summary>
+/// The todo came into being; it carries every initial field so the stream can be folded alone. Schema v2 added
+/// <see cref="DueDate"/>; a stored v1 event is upcast to v2 with no due date (see <c>TodoEventSchema</c>).
+/// </summary>
+public sealed record TodoCreated(string Title, bool Completed, int? Order, DateOnly? DueDate = null) : TodoEvent;
 
 /// <summary>The title changed to a different, valid value.</summary>
 public sealed record TodoTitleUpdated(string Title) : TodoEvent;
@@ -20,6 +23,9 @@ public sealed record TodoUncompleted : TodoEvent;
 
 /// <summary>The position in the list changed; <c>null</c> clears it.</summary>
 public sealed record TodoOrderUpdated(int? Order) : TodoEvent;
+
+/// <summary>The due date changed to another day, or was cleared (<c>null</c>); its own event, so a reminder service can follow it.</summary>
+public sealed record TodoDueDateChanged(DateOnly? DueDate) : TodoEvent;
 
 /// <summary>The todo was deleted, into the trash; the stream stays, and only a restore or a purge is accepted.</summary>
 public sealed record TodoDeleted : TodoEvent;

@@ -137,9 +137,10 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         Assert.Equal([1L, 2, 3, 4], stream.Select(e => e.Version));
         Assert.Equal([nameof(TodoCreated), nameof(TodoTitleUpdated), nameof(TodoOrderUpdated), nameof(TodoDeleted)], stream.Select(e => e.Type));
         Assert.Equal(["create", "rename", "unorder", "remove"], stream.Select(e => e.CorrelationId));
-        Assert.All(stream, e => Assert.Equal((id, 1), (e.TodoId, e.SchemaVersion)));
+        Assert.All(stream, e => Assert.Equal(id, e.TodoId));
+        Assert.Equal([2, 1, 1, 1], stream.Select(e => e.SchemaVersion));
         Assert.All(stream, e => Assert.InRange(e.Timestamp, before, DateTimeOffset.UtcNow));
-        Assert.Equal("""{"title":"walk the dog","completed":false,"order":2}""", stream[0].Data.GetRawText());
+        Assert.Equal("""{"title":"walk the dog","completed":false,"order":2,"dueDate":null}""", stream[0].Data.GetRawText());
         Assert.Equal("""{"title":"walk the cat"}""", stream[1].Data.GetRawText());
         Assert.Equal("""{"order":null}""", stream[2].Data.GetRawText());
         Assert.Equal("{}", stream[3].Data.GetRawText());
@@ -171,14 +172,14 @@ public sealed class EventStoreTests(CosmosEndpoint endpoint) : IClassFixture<Cos
         Assert.Equal("event", json.GetProperty("kind").GetString());
         Assert.Equal(1, json.GetProperty("version").GetInt64());
         Assert.Equal("TodoCreated", json.GetProperty("type").GetString());
-        Assert.Equal(1, json.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, json.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("walk the dog", json.GetProperty("data").GetProperty("title").GetString());
         Assert.Equal("create", json.GetProperty("correlationId").GetString());
         Assert.True(json.GetProperty("timestamp").TryGetDateTimeOffset(out _));
         foreach (var document in new[] { viaWorkerDefaults, viaCosmosClient })
         {
             Assert.Equal(
-                (viaCosmosClient.Id, id, "event", 1L, "TodoCreated", 1, viaCosmosClient.Timestamp, "create"),
+                (viaCosmosClient.Id, id, "event", 1L, "TodoCreated", 2, viaCosmosClient.Timestamp, "create"),
                 (document.Id, document.TodoId, document.Kind, document.Version, document.Type, document.SchemaVersion, document.Timestamp, document.CorrelationId));
             Assert.Equal(json.GetProperty("data").GetRawText(), document.Data.GetRawText());
         }

@@ -64,7 +64,7 @@ internal static class TodoAnswers
         answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");
 
     private static TodoRepresentation Representation(HttpRequest request, TodoView todo) =>
-        new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id), todo.IsStale ? true : null);
+        new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id), todo.IsStale ? true : null) { DueDate = todo.DueDate };
 }
 
 /// <summary>
@@ -73,7 +73,12 @@ internal static class TodoAnswers
 /// </summary>
 internal sealed record TodoRepresentation(
     Guid Id, string Title, bool Completed, int? Order, string Url,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Stale);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Stale)
+{
+    /// <summary>The day the todo is due, as <c>"YYYY-MM-DD"</c>; absent when it has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? DueDate { get; init; }
+}
 
 /// <summary>One entry of a todo's event stream on the wire.</summary>
 internal sealed record EventRepresentation(long Version, string Type, int SchemaVersion, JsonElement Data, DateTimeOffset Timestamp, string CorrelationId);

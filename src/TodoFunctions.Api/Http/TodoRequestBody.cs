@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -13,23 +14,31 @@ internal static class TodoRequestBody
 {
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>A due date on the wire: an RFC 3339 full-date, the same as System.Text.Json writes a <see cref="DateOnly"/>.</summary>
+    private const string DueDateFormat = "yyyy-MM-dd";
+
     public static async Task<CreateTodo> ReadCreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var fields = await ReadFieldsAsync(request, titleRequired: true, completedRequired: false, cancellationToken);
         return new CreateTodo(
             fields.Title.Value,
             fields.Completed.HasValue && fields.Completed.Value,
-            fields.Order.HasValue ? fields.Order.Value : null);
+            fields.Order.HasValue ? fields.Order.Value : null,
+            fields.DueDate.HasValue ? fields.DueDate.Value : null);
     }
 
     public static Task<UpdateTodo> ReadUpdateAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReadFieldsAsync(request, titleRequired: false, completedRequired: false, cancellationToken);
 
-    /// <summary>A PUT body is a whole todo: title and completed are required, and a missing order means no order.</summary>
+    /// <summary>A PUT body is a whole todo: title and completed are required, and a missing order or due date means none.</summary>
     public static async Task<UpdateTodo> ReadReplaceAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var fields = await ReadFieldsAsync(request, titleRequired: true, completedRequired: true, cancellationToken);
-        return fields.Order.HasValue ? fields : fields with { Order = (int?)null };
+        return fields with
+        {
+            Order = fields.Order.HasValue ? fields.Order : (int?)null,
+            DueDate = fields.DueDate.HasValue ? fields.DueDate : (DateOnly?)null,
+        };
     }
 
     private static async Task<UpdateTodo> ReadFieldsAsync(HttpRequest request, bool titleRequired, bool completedRequired, CancellationToken cancellationToken)
@@ -85,10 +94,20 @@ internal static class TodoRequestBody
                 case "order":
                     errors["order"] = ["order must be a 32-bit integer or null."];
                     break;
+                case "dueDate" when value.ValueKind == JsonValueKind.Null:
+                    fields = fields with { DueDate = (DateOnly?)null };
+                    break;
+                case "dueDate" when value.ValueKind == JsonValueKind.String
+                    && DateOnly.TryParseExact(value.GetString(), DueDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dueDate):
+                    fields = fields with { DueDate = dueDate };
+                    break;
+                case "dueDate":
+                    errors["dueDate"] = ["dueDate must be a calendar date as \"YYYY-MM-DD\" (e.g. \"2027-01-15\") or null."];
+                    break;
                 case "id" or "url":
                     break; // read-only fields a client may send back as it received them
                 default:
-                    errors[property.Name] = ["Unknown property: a todo has title, completed and order."];
+                    errors[property.Name] = ["Unknown property: a todo has title, completed, order and dueDate."];
                     break;
             }
         }

@@ -34,9 +34,11 @@ public sealed record ParkedTodo(Guid TodoId, long ParkedAtVersion, string EventT
 /// state that could be applied, so reads show that state as stale rather than nothing. <see cref="HeldVersion"/> is
 /// the highest version the change feed delivered and the projector held back (checkpointed past) while parked: a
 /// retry clears the marker only once it has applied at least that far, so no held event is ever lost to a stale read
-/// or a concurrent append.
+/// or a concurrent append. <see cref="NewerSchemaVersion"/> is set when the event's schema version was newer than the
+/// parking release reads: an instance that reads it resumes the todo on its next delivery, without an operator.
 /// </summary>
-internal sealed record ParkedMarker(long Version, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt, long? HeldVersion = null)
+internal sealed record ParkedMarker(
+    long Version, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt, long? HeldVersion = null, int? NewerSchemaVersion = null)
 {
     /// <summary>The version a retry must reach before the todo counts as projected again.</summary>
     public long HeldThrough => Math.Max(Version, HeldVersion ?? 0);

@@ -61,7 +61,8 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
             var projected = current?.ToStream(stored!.Value.ETag) ?? TodoStream.Unwritten(todoId) with { ETag = stored?.ETag };
-            if (current?.Parked is { } held && delivered is not null)
+            // A todo parked at an event of a newer schema resumes by itself once an instance that reads it sees the todo again.
+            if (current?.Parked is { } held && delivered is not null && !AwaitedSchemaIsRead(held))
             {
                 // The change feed moves past the held events once this returns: the marker must say how far they go.
                 if (delivered.HighestVersion <= held.HeldThrough) return new ProjectionResult.Parked(held);
@@ -138,7 +139,12 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             {
                 return (stream.Apply(codec.Decode(document), document.Timestamp), null);
             }
-            catch (Exception e) when (e is not (OperationCanceledException or EventFromNewerReleaseException))
+            catch (EventFromNewerReleaseException newer)
+            {
+                // Not this event's fault, and no retry here can read it: park it, for a release that reads it to resume.
+                return (null, Failure.Of(newer, document));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 error = e;
             }
@@ -160,8 +166,12 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             failure.Error,
             failure.Attempts + (previous?.Version == failure.Version ? previous.Attempts : 0),
             clock.GetUtcNow(),
-            held > failure.Version ? held : null);
+            held > failure.Version ? held : null,
+            failure.NewerSchemaVersion);
     }
+
+    private bool AwaitedSchemaIsRead(ParkedMarker parked) =>
+        parked.NewerSchemaVersion is { } version && codec.Reads(parked.EventType, version);
 
     private static async Task<bool> TryWriteAsync(Container container, TodoViewDocument document, string? etag, CancellationToken cancellationToken)
     {
@@ -182,8 +192,12 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
     }
 
     /// <summary>Why the todo stops at <see cref="Version"/>, with the event as the dead-letter record shows it.</summary>
-    private sealed record Failure(long Version, string Type, JsonElement Event, string Error, int Attempts)
+    private sealed record Failure(long Version, string Type, JsonElement Event, string Error, int Attempts, int? NewerSchemaVersion = null)
     {
+        public static Failure Of(EventFromNewerReleaseException newer, EventDocument document) =>
+            new(document.Version, document.Type, JsonSerializer.SerializeToElement(document, TodoJson.Options),
+                $"{nameof(EventFromNewerReleaseException)}: {newer.Message}", Attempts: 1, newer.SchemaVersion);
+
         /// <summary>An unreadable document parks the todo at its own version, or, when that cannot be read, at the next one.</summary>
         public static Failure Of(UnreadableEvent unreadable, long projectedVersion) =>
             new(unreadable.Version ?? projectedVersion + 1, unreadable.Type ?? "(unreadable)", unreadable.Raw, unreadable.Error, Attempts: 1);

@@ -6,16 +6,42 @@ namespace TodoFunctions.Cosmos;
 public sealed record StoredEventData(string Type, JsonElement Data);
 
 /// <summary>
-/// The shapes this code writes and reads: the schema version of the events it appends, the version of the fold
-/// whose state its snapshots hold, and the upcasters that lift an older event one schema version at a time
-/// (<c>Upcasters[n]</c> turns version n into n + 1). Registered in DI with <see cref="Current"/> as the default,
-/// so a test can run a later release's schema against documents written by today's.
+/// The shapes this code writes and reads: per event type, the chain of upcasters that lift a stored event one schema
+/// version at a time (the chain's <c>n</c>-th entry turns version n into n + 1, so a type's current version is its
+/// chain's length plus one), and the version of the fold whose state its snapshots hold. The table itself is
+/// <see cref="Current"/> (in <c>TodoEventSchema.cs</c>); it is registered in DI, so a test can run a later release's
+/// schema against documents written by today's.
 /// </summary>
-public sealed record EventSchema(int EventVersion, int FoldVersion, IReadOnlyDictionary<int, Func<StoredEventData, StoredEventData>> Upcasters)
+public sealed partial record EventSchema(int FoldVersion, IReadOnlyDictionary<string, IReadOnlyList<Func<StoredEventData, StoredEventData>>> Upcasters)
 {
+    /// <summary>The schema version this code writes events of <paramref name="type"/> with.</summary>
+    public int VersionOf(string type) => Upcasters.TryGetValue(type, out var chain)
+        ? chain.Count + 1
+        : throw new InvalidOperationException($"The event type {type} has no entry in the event schema; add one to TodoEventSchema.cs.");
+
+    /// <summary>Whether this code reads events of <paramref name="type"/> stored at <paramref name="schemaVersion"/>.</summary>
+    public bool Reads(string type, int schemaVersion) => !Upcasters.TryGetValue(type, out var chain) || schemaVersion <= chain.Count + 1;
+
+    /// <summary>This schema with one more version of <paramref name="type"/>, reached from the current one by <paramref name="upcaster"/>.</summary>
+    public EventSchema WithUpcaster(string type, Func<StoredEventData, StoredEventData> upcaster) => this with
+    {
+        Upcasters = new Dictionary<string, IReadOnlyList<Func<StoredEventData, StoredEventData>>>(Upcasters) { [type] = [.. Upcasters[type], upcaster] },
+    };
+
     /// <summary>
-    /// Today's shapes: events at version 1, nothing to upcast yet; fold version 2 added the purge flag and the completion
-    /// and deletion times to the state, so a snapshot of fold 1 is folded again from its events.
+    /// The event of a stored document in this code's current shape of its type. A type the schema does not know is
+    /// left as stored, for the decoder to refuse; a version newer than this code reads is never guessed at.
     /// </summary>
-    public static EventSchema Current { get; } = new(EventVersion: 1, FoldVersion: 2, new Dictionary<int, Func<StoredEventData, StoredEventData>>());
+    public StoredEventData Upcast(EventDocument document)
+    {
+        var stored = new StoredEventData(document.Type, document.Data);
+        if (!Upcasters.TryGetValue(document.Type, out var chain)) return stored;
+        if (document.SchemaVersion > chain.Count + 1)
+            throw new EventFromNewerReleaseException(document.Id, document.Type, document.SchemaVersion, chain.Count + 1);
+        if (document.SchemaVersion < 1)
+            throw new InvalidDataException($"Document {document.Id} has schema version {document.SchemaVersion}; versions start at 1.");
+        for (var version = document.SchemaVersion; version <= chain.Count; version++)
+            stored = chain[version - 1](stored);
+        return stored;
+    }
 }
