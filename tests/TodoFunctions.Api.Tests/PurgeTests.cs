@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Newtonsoft.Json.Linq;
 using TodoFunctions.Cosmos;
+using TodoFunctions.CosmosEmulator.Faults;
+using TodoFunctions.Testing;
 using static TodoFunctions.Api.Tests.HttpExtensions;
 
 namespace TodoFunctions.Api.Tests;
@@ -109,6 +112,48 @@ public sealed class PurgeTests(LocalHostFixture fixture) : IClassFixture<LocalHo
 
         await AssertFoundNowhereAsync(todo, secret);
         Assert.Equal(4, (await client.ListEventsAsync(todo.Url())).Length);
+    }
+
+    [Fact]
+    public async Task Other_methods_on_a_trashed_todo_are_405_naming_delete()
+    {
+        using var get = await client.GetAsync($"todos/trash/{Guid.NewGuid()}");
+
+        await get.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("DELETE, OPTIONS", get.Header("Allow"));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_database_failing_mid_masking_answers_503_with_retry_after_and_the_projector_then_finishes_the_masking()
+    {
+        var secret = $"purge-me-{Guid.NewGuid():N}";
+        var todo = await client.CreateTodoAsync($$"""{"title":"{{secret}}"}""");
+        using var deleted = await client.DeleteAsync(todo.Url());
+        var faults = fixture.Emulator!.Faults;
+        faults.Install(new FaultPlan
+        {
+            Seed = 11,
+            Rules = [new FaultRule
+            {
+                Operations = [FaultOperation.Replace], Container = TodoStoreLayout.EventsContainer,
+                PartitionKey = new JValue(todo.GetProperty("id").GetString()), Outcome = FaultOutcome.ServiceUnavailable, RetryAfterMs = 1,
+            }],
+        });
+        try
+        {
+            using var purged = await client.SendWithHeadersAsync(HttpMethod.Delete, TrashUrl(todo), null, ("X-Wait-For-Read-Model", "false"));
+            await purged.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(purged.Header("Retry-After"));
+            Assert.Contains(secret, await StoredDocumentsAsync());
+        }
+        finally
+        {
+            faults.Clear();
+        }
+
+        await Eventually.ReadAsync(StoredDocumentsAsync, stored => !stored.Contains(secret), "the projector to finish the masking");
+        using var again = await client.DeleteAsync(TrashUrl(todo));
+        await again.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     private async Task AssertFoundNowhereAsync(JsonElement todo, string secret)
