@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
-using TodoFunctions.Api.Queues;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Domain;
 using TodoFunctions.Local;
@@ -24,19 +22,7 @@ internal static class HistoryBenchmark
     public static async Task RunAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite)
     {
         var log = new CosmosRequestLog();
-        await using var host = await LocalHost.StartAsync(new LocalHostOptions
-        {
-            Urls = "http://127.0.0.1:0",
-            Settings = new Dictionary<string, string?>
-            {
-                [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
-                [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
-                ["TodoStore:DatabaseName"] = cosmos.UniqueName("benchmark-history"),
-                ["Logging:LogLevel:Default"] = "Warning",
-            },
-            ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
-                options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
-        });
+        await using var host = await BenchmarkHosts.StartAsync(cosmos, azurite, log, "benchmark-history");
         var commands = host.Services.GetRequiredService<TodoCommandService>();
         var history = host.Services.GetRequiredService<TodoHistory>();
         var readModel = host.Services.GetRequiredService<TodoReadModel>();
