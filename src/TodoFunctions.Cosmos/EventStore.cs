@@ -41,8 +41,7 @@ public sealed class EventStore
         if (await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is not { } snapshot)
             return TodoStream.Unwritten(todoId);
         return codec.DecodeSnapshot(snapshot.Document, snapshot.ETag)
-            ?? (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Readable()
-                .Aggregate(TodoStream.Unwritten(todoId), (stream, document) => stream.Apply(codec.Decode(document), document.Timestamp))
+            ?? codec.Fold(TodoStream.Unwritten(todoId), (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Readable())
                 with { ETag = snapshot.ETag };
     }
 
@@ -136,16 +135,47 @@ public sealed class EventStore
         [.. (await ReadEventsAsync(todoId, afterVersion: 0, cancellationToken)).Readable().Select(RecordedEvent.From)];
 
     /// <summary>
+    /// One page of a todo's events, from <paramref name="fromVersion"/> on in version order: at most
+    /// <paramref name="limit"/> events, read as a keyset (<c>TOP limit+1</c> from that version), so a page costs the same
+    /// wherever it starts in the stream. <c>null</c> for an unknown todo; an empty page past the end of a known one.
+    /// </summary>
+    public async Task<EventPage?> ReadStreamPageAsync(Guid todoId, long fromVersion, int limit, CancellationToken cancellationToken)
+    {
+        var events = (await QueryEventsAsync(
+            todoId,
+            new QueryDefinition("SELECT TOP @top * FROM c WHERE c.kind = @kind AND c.version >= @from ORDER BY c.version")
+                .WithParameter("@top", limit + 1)
+                .WithParameter("@from", fromVersion),
+            limit + 1,
+            cancellationToken)).Readable();
+        // An empty page of a stream that starts at version 1 says nothing of the todo: its snapshot does.
+        if (events.Count == 0 && (fromVersion <= 1 || await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is null))
+            return null;
+        return events.Count > limit
+            ? new EventPage([.. events.Take(limit).Select(RecordedEvent.From)], events[limit].Version)
+            : new EventPage([.. events.Select(RecordedEvent.From)], null);
+    }
+
+    /// <summary>
     /// A stream's events after <paramref name="afterVersion"/>, each read on its own from raw JSON as the projector reads
     /// the change feed: the readable ones up to the first document that is not a readable event, and that document.
     /// </summary>
-    internal async Task<StoredEvents> ReadEventsAsync(Guid todoId, long afterVersion, CancellationToken cancellationToken)
+    internal Task<StoredEvents> ReadEventsAsync(Guid todoId, long afterVersion, CancellationToken cancellationToken) =>
+        QueryEventsAsync(
+            todoId,
+            new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.version > @after ORDER BY c.version").WithParameter("@after", afterVersion),
+            pageSize: null,
+            cancellationToken);
+
+    /// <summary>
+    /// The events a query over one stream selects (<c>@kind</c> is bound here), every page of it, read as
+    /// <see cref="ReadEventsAsync"/> reads them.
+    /// </summary>
+    internal async Task<StoredEvents> QueryEventsAsync(Guid todoId, QueryDefinition query, int? pageSize, CancellationToken cancellationToken)
     {
         var documents = await container.QueryAllAsync<JsonElement>(
-            new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.version > @after ORDER BY c.version")
-                .WithParameter("@kind", EventDocument.EventKind)
-                .WithParameter("@after", afterVersion),
-            new QueryRequestOptions { PartitionKey = PartitionOf(todoId) },
+            query.WithParameter("@kind", EventDocument.EventKind),
+            new QueryRequestOptions { PartitionKey = PartitionOf(todoId), MaxItemCount = pageSize },
             cancellationToken);
         var events = new List<EventDocument>(documents.Count);
         foreach (var document in documents)
@@ -195,6 +225,9 @@ public sealed class TransactionalBatchException(TransactionalBatchResponse respo
     public override TimeSpan? RetryAfter => retryAfter;
     public override CosmosDiagnostics Diagnostics => diagnostics;
 }
+
+/// <summary>One page of a stream's events; <see cref="NextVersion"/> is where the next page starts, <c>null</c> on the last page.</summary>
+public sealed record EventPage(IReadOnlyList<RecordedEvent> Events, long? NextVersion);
 
 /// <summary>A stream's events as read from the log, up to <see cref="Unreadable"/>, the first document that is not a readable event.</summary>
 internal sealed record StoredEvents(IReadOnlyList<EventDocument> Events, UnreadableEvent? Unreadable)

@@ -33,6 +33,7 @@ public static class TodoCosmosServiceCollectionExtensions
             provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
             provider.GetRequiredService<TodoEventCodec>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new TodoHistory(provider.GetRequiredService<EventStore>(), provider.GetRequiredService<TodoEventCodec>()));
         services.TryAddSingleton<ReadModelPointers>();
         services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();

@@ -56,6 +56,10 @@ internal sealed class TodoEventCodec(EventSchema schema)
         };
     }
 
+    /// <summary>The write side's fold: <paramref name="stream"/> after <paramref name="events"/>, each decoded (and upcast) in order.</summary>
+    public TodoStream Fold(TodoStream stream, IEnumerable<EventDocument> events) =>
+        events.Aggregate(stream, (folded, document) => folded.Apply(Decode(document), document.Timestamp));
+
     /// <summary>
     /// The stream a snapshot holds, or <c>null</c> when this code's fold cannot use it: another fold (older, or newer
     /// after a rollback) produced it, or its data does not read as this fold's state.

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using TodoFunctions.Api.Queues;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Domain;
 using TodoFunctions.Local;
@@ -49,19 +48,7 @@ internal static class PagingBenchmark
     private static async Task<SizeFigures> MeasureAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, int size)
     {
         var log = new CosmosRequestLog();
-        await using var host = await LocalHost.StartAsync(new LocalHostOptions
-        {
-            Urls = "http://127.0.0.1:0",
-            Settings = new Dictionary<string, string?>
-            {
-                [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
-                [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
-                ["TodoStore:DatabaseName"] = cosmos.UniqueName($"benchmark-paging-{size}"),
-                ["Logging:LogLevel:Default"] = "Warning",
-            },
-            ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
-                options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
-        });
+        await using var host = await BenchmarkHosts.StartAsync(cosmos, azurite, log, $"benchmark-paging-{size}");
         var readModel = host.Services.GetRequiredService<TodoReadModel>();
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         await FillAsync(host, size);

@@ -35,6 +35,12 @@ try
         await PagingBenchmark.RunAsync(cosmos, azurite);
         return;
     }
+    // `dotnet run -- history` measures only restore and the state at version 10 and 1,000 against their baselines.
+    if (args is ["history"])
+    {
+        await HistoryBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",

@@ -42,6 +42,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public IdempotentCommands Idempotent => host.Services.GetRequiredService<IdempotentCommands>();
     public IdempotencyRecords IdempotencyRecords => host.Services.GetRequiredService<IdempotencyRecords>();
     public TodoReadModel ReadModel => host.Services.GetRequiredService<TodoReadModel>();
+    public TodoHistory History => host.Services.GetRequiredService<TodoHistory>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public TodoPurge Purge => host.Services.GetRequiredService<TodoPurge>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();

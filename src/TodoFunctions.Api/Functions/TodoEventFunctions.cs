@@ -1,12 +1,16 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Cosmos;
 
 namespace TodoFunctions.Api.Functions;
 
-/// <summary>A todo's history, <c>/api/todos/{id}/events</c>: read straight from the event store, so it outlives the todo.</summary>
+/// <summary>
+/// A todo's history, <c>/api/todos/{id}/events</c>: read straight from the event store, so it outlives the todo; in
+/// pages (see <see cref="EventPaging"/>), each linking to the next with <c>Link: rel="next"</c>.
+/// </summary>
 public sealed class TodoEventFunctions(TodoHttp http, EventStore eventStore)
 {
     [Function("ListTodoEvents")]
@@ -15,9 +19,15 @@ public sealed class TodoEventFunctions(TodoHttp http, EventStore eventStore)
         string id,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
-            await eventStore.ReadStreamAsync(TodoHttp.TodoId(id), cancellationToken) is { Count: > 0 } events
-                ? TodoAnswers.Events(events)
-                : Problems.TodoNotFound());
+        {
+            var (todoId, paging) = (TodoHttp.TodoId(id), EventPaging.From(request));
+            return await eventStore.ReadStreamPageAsync(todoId, paging.FromVersion, paging.Limit, cancellationToken) switch
+            {
+                null => Problems.TodoNotFound(),
+                { NextVersion: { } next } page => TodoAnswers.Events(page.Events).WithHeader(HeaderNames.Link, paging.NextLink(request, todoId, next)),
+                var page => TodoAnswers.Events(page.Events),
+            };
+        });
 
     [Function("TodoEventsOtherMethods")]
     public Task<IActionResult> OtherMethods(

@@ -9,9 +9,12 @@ using TodoFunctions.Domain;
 namespace TodoFunctions.Api.Functions;
 
 /// <summary>One todo, <c>/api/todos/{id}</c>: read it, change or replace it, delete it.</summary>
-public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands, TodoReadModel readModel)
+public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands, TodoReadModel readModel, TodoHistory history)
 {
-    /// <summary>Evaluates If-Match, then If-None-Match, as RFC 9110 §13.2.2 orders them, against the read model's version.</summary>
+    /// <summary>
+    /// Evaluates If-Match, then If-None-Match, as RFC 9110 §13.2.2 orders them, against the read model's version; with
+    /// <c>?version=</c> or <c>?asOf=</c>, the todo as it was then (<see cref="HistoricalReads"/>).
+    /// </summary>
     [Function("GetTodo")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todo)] HttpRequest request,
@@ -19,6 +22,7 @@ public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
+            if (HistoricalReads.Requested(request)) return await HistoricalReads.AnswerAsync(request, history, TodoHttp.TodoId(id), cancellationToken);
             var todo = await readModel.GetAsync(TodoHttp.TodoId(id), cancellationToken);
             var currentEtag = todo is null ? null : EntityTags.For(todo.Version);
             if (!EntityTags.Match(request, currentEtag)) return Problems.ForRefusal(new CommandOutcome.PreconditionFailed(todo?.Version));

@@ -36,7 +36,8 @@ internal sealed record ListPaging(int Limit, string? After)
         return $"<{TodoUrls.ForPath(request, route)}?{LimitParameter}={Limit}&{CursorParameter}={cursor}>; rel=\"next\"";
     }
 
-    private static int ParseLimit(string text) => int.TryParse(text, out var limit) && limit is >= 1 and <= MaxLimit
+    /// <summary>A page size the API accepts, 1 to <see cref="MaxLimit"/>, for the list and for a todo's events alike; else 400.</summary>
+    public static int ParseLimit(string text) => int.TryParse(text, out var limit) && limit is >= 1 and <= MaxLimit
         ? limit
         : throw new ProblemException(Problems.BadQuery($"limit must be a whole number from 1 to {MaxLimit}, not '{text}'."));
 

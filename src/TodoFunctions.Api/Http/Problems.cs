@@ -32,6 +32,9 @@ internal static class Problems
 
     public static HttpAnswer TodoNotFound() => Problem(StatusCodes.Status404NotFound, "No todo with this id exists, or it has been deleted.");
 
+    /// <summary>A past state asked for by version or time (<see cref="HistoricalReads"/>) that the todo did not have.</summary>
+    public static HttpAnswer NotThen(string detail) => Problem(StatusCodes.Status404NotFound, detail);
+
     public static HttpAnswer NoSuchResource() => Problem(StatusCodes.Status404NotFound, "Nothing is served at this path; the API is under /api/todos.");
 
     public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>

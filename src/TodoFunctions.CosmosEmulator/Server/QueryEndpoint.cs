@@ -7,10 +7,10 @@ using TodoFunctions.CosmosEmulator.Store;
 namespace TodoFunctions.CosmosEmulator.Server;
 
 /// <summary>
-/// SQL queries and feed reads over items, containers and databases. An ORDER BY query over more than one partition
-/// key value at the latest state is served by walking the container's ordered index from the cursor, within the range
-/// the filter puts on the leading sort key (see <see cref="SortKeyBounds"/>); any other query
-/// is evaluated in full over the items in scope, then paged. The SDK passes results straight through (see
+/// SQL queries and feed reads over items, containers and databases. An ORDER BY query at the latest state is served
+/// by walking an ordered index from the cursor, within the range the filter puts on the leading sort key (see
+/// <see cref="SortKeyBounds"/>): the container's, or, for a query scoped to one partition key value, one over that
+/// partition's items; any other query is evaluated in full over the items in scope, then paged. The SDK passes results straight through (see
 /// <see cref="QueryRangePlan"/>).
 /// </summary>
 internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
@@ -24,11 +24,14 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
         OrderByIndexRule.Check(query.SortPaths, container.Resource["indexingPolicy"]);
         var scope = QueryRangePlan.ScopeOf(request, container, query);
         var parameters = Parameters(body);
-        if (query.IsOrderedByDocumentPaths && snapshotLsn is null && scope.PartitionKeyJson is null && !scope.Empty)
+        if (query.IsOrderedByDocumentPaths && snapshotLsn is null && !scope.Empty)
         {
             return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, cursor =>
             {
-                var walk = container.WalkInSortOrder(query, cursor.After, query.LeadingKeyBounds(parameters), scope.KeyRange);
+                var bounds = query.LeadingKeyBounds(parameters);
+                var walk = scope.PartitionKeyJson is { } partition
+                    ? container.WalkPartitionInSortOrder(query, partition, cursor.After, bounds, scope.KeyRange)
+                    : container.WalkInSortOrder(query, cursor.After, bounds, scope.KeyRange);
                 return new QueryScan(query.RowsInSortOrder(walk.Documents, parameters), () => walk.Loaded);
             });
         }

@@ -30,6 +30,23 @@ internal sealed partial class ContainerStore
             return new SortIndexWalk(inScope);
         }
     }
+
+    /// <summary>
+    /// As <see cref="WalkInSortOrder"/>, within one partition key value, as the service seeks within a logical
+    /// partition in its range index: what lies outside the filter's range on the leading key, or in other partitions,
+    /// is not loaded. The partition's index is built for the query over its items (a logical partition is small).
+    /// </summary>
+    public SortIndexWalk WalkPartitionInSortOrder(CosmosSqlQuery query, string partitionKeyJson, RowPosition? after, SortKeyBounds bounds, EffectiveKeyRange? keyRange)
+    {
+        lock (gate)
+        {
+            var items = InRange(partitionKeyJson, keyRange) ? partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>() : [];
+            var now = clock.GetUtcNow();
+            var inScope = SortIndex.After(new SortIndex(query, items).Snapshot, after, bounds, query.LeadingKeyDescending)
+                .Where(document => !IsExpired(document, now));
+            return new SortIndexWalk(inScope);
+        }
+    }
 }
 
 /// <summary>The items an index walk yields, and how many it has loaded so far (the query cost model's count).</summary>

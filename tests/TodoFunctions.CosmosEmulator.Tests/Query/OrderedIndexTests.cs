@@ -75,14 +75,9 @@ public sealed class OrderedIndexTests : IAsyncLifetime
     public Task Ordered_pages_from_the_index_equal_the_full_evaluation_for_random_items_and_queries() =>
         Gen.Select(Documents, Queries).SampleAsync(async (documents, query) =>
         {
-            var properties = new ContainerProperties($"random-{Guid.NewGuid():N}", "/pk");
-            properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath> { new() { Path = "/n" }, new() { Path = "/k" } });
-            var container = (await database.CreateContainerAsync(properties)).Container;
+            var container = await RandomContainerAsync(documents);
             try
             {
-                foreach (var document in documents)
-                    await container.CreateItemAsync(document, new PartitionKey(document.Value<string>("pk")));
-
                 var expected = CosmosSqlQuery.Parse(query.Query).Execute(await AllItemsAsync(container), new Dictionary<string, JToken>());
                 var actual = await PagesAsync(container, new QueryDefinition(query.Query), query.PageSize);
 
@@ -93,6 +88,49 @@ public sealed class OrderedIndexTests : IAsyncLifetime
                 await container.DeleteContainerAsync();
             }
         }, iter: 40, threads: 1);
+
+    [EmbeddedEmulatorFact]
+    public Task Ordered_pages_within_one_partition_from_its_index_equal_the_full_evaluation_of_that_partition() =>
+        Gen.Select(Documents, Queries, Gen.Int[0, 4]).SampleAsync(async (documents, query, partition) =>
+        {
+            var container = await RandomContainerAsync(documents);
+            try
+            {
+                var inPartition = (await AllItemsAsync(container)).Where(document => document.Value<string>("pk") == $"p{partition}");
+                var expected = CosmosSqlQuery.Parse(query.Query).Execute(inPartition, new Dictionary<string, JToken>());
+                var actual = await PagesAsync<JToken>(container, new QueryDefinition(query.Query), query.PageSize, new PartitionKey($"p{partition}"));
+
+                Assert.Equal(expected.Select(Compact), actual.SelectMany(page => page).Select(Compact));
+            }
+            finally
+            {
+                await container.DeleteContainerAsync();
+            }
+        }, iter: 40, threads: 1);
+
+    /// <summary>A stream's prefix or page, as the app reads one todo's events: the partition's items past the bound are not loaded.</summary>
+    [EmbeddedEmulatorFact]
+    public async Task A_page_within_one_partition_bounded_on_its_sort_key_costs_the_same_whatever_the_partition_holds_past_the_bound()
+    {
+        var container = (await database.CreateContainerAsync(new ContainerProperties("streams", "/pk"))).Container;
+        foreach (var (partition, length) in new[] { ("short", 10), ("long", 1000) })
+            for (var version = 1; version <= length; version++)
+                await container.CreateItemAsync(new JObject { ["id"] = $"{partition}:{version}", ["pk"] = partition, ["version"] = version }, new PartitionKey(partition));
+
+        async Task<(int Items, double Charge)> ReadAsync(string partition, string query)
+        {
+            var pages = new List<FeedResponse<JObject>>();
+            using var iterator = container.GetItemQueryIterator<JObject>(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(partition) });
+            while (iterator.HasMoreResults) pages.Add(await iterator.ReadNextAsync());
+            return (pages.Sum(page => page.Count), pages.Sum(page => page.RequestCharge));
+        }
+
+        const string UpTo10 = "SELECT * FROM c WHERE c.version <= 10 ORDER BY c.version";
+        Assert.Equal(await ReadAsync("short", UpTo10), await ReadAsync("long", UpTo10));
+        Assert.Equal(
+            await ReadAsync("long", "SELECT TOP 11 * FROM c WHERE c.version >= 1 ORDER BY c.version"),
+            await ReadAsync("long", "SELECT TOP 11 * FROM c WHERE c.version >= 500 ORDER BY c.version"));
+    }
 
     /// <summary>Each page is the first page of the full evaluation, at the moment of the request, of the items after
     /// the previous page's last one (positions are unique, so "after it" is a filter); between pages other clients
@@ -237,6 +275,17 @@ public sealed class OrderedIndexTests : IAsyncLifetime
         return container;
     }
 
+    /// <summary>A container of its own holding <paramref name="documents"/>, with the composite index the generated two-key ORDER BYs need.</summary>
+    private async Task<Container> RandomContainerAsync(List<JObject> documents)
+    {
+        var properties = new ContainerProperties($"random-{Guid.NewGuid():N}", "/pk");
+        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath> { new() { Path = "/n" }, new() { Path = "/k" } });
+        var container = (await database.CreateContainerAsync(properties)).Container;
+        foreach (var document in documents)
+            await container.CreateItemAsync(document, new PartitionKey(document.Value<string>("pk")));
+        return container;
+    }
+
     private static async Task<List<double>> PageChargesAsync(Container container)
     {
         var charges = new List<double>();
@@ -275,10 +324,10 @@ public sealed class OrderedIndexTests : IAsyncLifetime
     private static Task<List<List<JToken>>> PagesAsync(Container container, QueryDefinition query, int pageSize) =>
         PagesAsync<JToken>(container, query, pageSize);
 
-    private static async Task<List<List<T>>> PagesAsync<T>(Container container, QueryDefinition? query, int? pageSize)
+    private static async Task<List<List<T>>> PagesAsync<T>(Container container, QueryDefinition? query, int? pageSize, PartitionKey? partition = null)
     {
         var pages = new List<List<T>>();
-        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions { MaxItemCount = pageSize });
+        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions { MaxItemCount = pageSize, PartitionKey = partition });
         while (iterator.HasMoreResults)
             pages.Add([.. await iterator.ReadNextAsync()]);
         return pages;
