@@ -48,11 +48,20 @@ public static class TodoCosmosServiceCollectionExtensions
             provider.GetRequiredService<ReadModelCatchUp>(),
             provider.GetRequiredService<TransientRetry>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<TodoStatisticsWriter>();
+        services.TryAddSingleton(provider => new TodoStatisticsProjector(
+            provider.GetRequiredService<ReadModelPointers>(),
+            provider.GetRequiredService<TodoStatisticsWriter>(),
+            provider.GetRequiredService<IPoisonEventSink>(),
+            provider.GetRequiredService<TransientRetry>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new TodoStatistics(provider.GetRequiredService<ReadModelPointers>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReadModelRebuild>();
         services.TryAddSingleton(provider => new ProjectionAdministration(
             provider.GetRequiredService<ReadModelPointers>(),
             provider.GetRequiredService<ReadModelRebuild>(),
             provider.GetRequiredService<TodoViewWriter>(),
+            provider.GetRequiredService<TodoStatisticsWriter>(),
             provider.GetRequiredService<IPoisonEventSink>(),
             provider.GetRequiredService<ReadModelCatchUp>(),
             provider.GetRequiredService<TimeProvider>()));
@@ -69,7 +78,16 @@ public static class TodoCosmosServiceCollectionExtensions
     /// The host fails to start when no <see cref="IPoisonEventSink"/> is registered, rather than at the first poison event.
     /// </summary>
     public static IServiceCollection AddChangeFeedProjection(
-        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
+        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch) =>
+        services.AddChangeFeedProjection(options => options.ProcessorName, handleBatch);
+
+    /// <summary>
+    /// As <see cref="AddChangeFeedProjection(IServiceCollection, Func{IServiceProvider, IReadOnlyList{JsonElement}, CancellationToken, Task})"/>,
+    /// for a projection whose processor (and lease prefix) is named by <paramref name="processorName"/>.
+    /// </summary>
+    public static IServiceCollection AddChangeFeedProjection(
+        this IServiceCollection services, Func<TodoStoreOptions, string> processorName,
+        Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
     {
         services.AddHostedService(provider =>
         {
@@ -79,6 +97,7 @@ public static class TodoCosmosServiceCollectionExtensions
             return new ChangeFeedProjectionService(
                 provider.GetRequiredService<CosmosClient>(),
                 provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+                processorName(provider.GetRequiredService<IOptions<TodoStoreOptions>>().Value),
                 provider.GetRequiredService<TodoStoreInitializer>(),
                 provider.GetRequiredService<IServiceScopeFactory>(),
                 provider.GetRequiredService<TransientRetry>(),

@@ -9,21 +9,22 @@ namespace TodoFunctions.Cosmos;
 /// read on its own, and each todo projected on its own with transient failures retried in place, so neither a
 /// malformed document nor a throttled todo holds up the others. It returns only once every document of the batch is
 /// applied, or its todo durably parked, or (with no readable todo) durably dead-lettered; otherwise it throws, and
-/// the change feed delivers the batch again.
+/// the change feed delivers the batch again. The projection it keeps is its writer's: the todo view, or (as a
+/// <see cref="TodoStatisticsProjector"/>) the statistics documents, each fed by its own change feed processor.
 /// </summary>
-public sealed class TodoProjector
+public class TodoProjector
 {
     private const int ParallelTodos = 8;
 
     private readonly ReadModelPointers pointers;
-    private readonly TodoViewWriter writer;
+    private readonly ITodoDocumentWriter writer;
     private readonly IPoisonEventSink poisonSink;
-    private readonly ReadModelCatchUp catchUp;
+    private readonly ReadModelCatchUp? catchUp;
     private readonly TransientRetry retry;
     private readonly TimeProvider clock;
 
     internal TodoProjector(
-        ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TransientRetry retry, TimeProvider clock)
+        ReadModelPointers pointers, ITodoDocumentWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp? catchUp, TransientRetry retry, TimeProvider clock)
     {
         this.pointers = pointers;
         this.writer = writer;
@@ -37,7 +38,8 @@ public sealed class TodoProjector
     public async Task ProjectAsync(IReadOnlyList<JsonElement> changes, CancellationToken cancellationToken)
     {
         var (todos, withoutTodo) = DeliveredChanges.Read(changes);
-        foreach (var unreadable in withoutTodo)
+        // A document that names no todo is the same news to every projection: the todo view's records it.
+        foreach (var unreadable in writer.Projection == ProjectionNames.Todos ? withoutTodo : [])
             await retry.RunAsync(token => RecordAsync(() => poisonSink.RecordUnreadableAsync(
                 new UnreadableDocument(unreadable.Raw, unreadable.Error, clock.GetUtcNow()), token)), cancellationToken);
         if (todos.Count == 0) return;
@@ -59,7 +61,7 @@ public sealed class TodoProjector
         var live = await writer.ProjectAsync(targets[0], todoId, delivered, RecordPoisonAsync, cancellationToken);
         foreach (var other in targets.Skip(1))
             await writer.ProjectAsync(other, todoId, delivered, recordPoison: null, cancellationToken);
-        if (live is ProjectionResult.Applied applied) catchUp.Projected(todoId, applied.Version);
+        if (live is ProjectionResult.Applied applied) catchUp?.Projected(todoId, applied.Version);
     }
 
     private Task RecordPoisonAsync(PoisonEvent poison, CancellationToken cancellationToken) =>
@@ -76,5 +78,18 @@ public sealed class TodoProjector
         {
             throw new PoisonRecordingFailedException(e);
         }
+    }
+}
+
+/// <summary>
+/// Keeps the statistics documents that <c>/api/stats</c> sums: the same projector with the statistics writer, on its
+/// own change feed processor, so a slow or parked statistics projection never holds up the todo view, nor the other way.
+/// </summary>
+public sealed class TodoStatisticsProjector : TodoProjector
+{
+    internal TodoStatisticsProjector(
+        ReadModelPointers pointers, TodoStatisticsWriter writer, IPoisonEventSink poisonSink, TransientRetry retry, TimeProvider clock)
+        : base(pointers, writer, poisonSink, catchUp: null, retry, clock)
+    {
     }
 }

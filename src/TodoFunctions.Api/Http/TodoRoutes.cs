@@ -13,6 +13,7 @@ public static class TodoRoutes
     public const string Todos = Prefix + "/todos";
     public const string Todo = Prefix + "/todos/{id}";
     public const string TodoEvents = Prefix + "/todos/{id}/events";
+    public const string Statistics = Prefix + "/stats";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
