@@ -42,6 +42,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public IdempotencyRecords IdempotencyRecords => host.Services.GetRequiredService<IdempotencyRecords>();
     public TodoReadModel ReadModel => host.Services.GetRequiredService<TodoReadModel>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
+    public TodoStatisticsProjector StatisticsProjector => host.Services.GetRequiredService<TodoStatisticsProjector>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
