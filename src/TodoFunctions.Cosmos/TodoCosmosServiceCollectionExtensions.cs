@@ -3,6 +3,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos.Idempotency;
@@ -89,7 +90,8 @@ public static class TodoCosmosServiceCollectionExtensions
         this IServiceCollection services, Func<TodoStoreOptions, string> processorName,
         Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
     {
-        services.AddHostedService(provider =>
+        // Not AddHostedService, which keeps only the first service of a type: each projection adds its own processor.
+        services.AddSingleton<IHostedService>(provider =>
         {
             if (provider.GetService<IPoisonEventSink>() is null)
                 throw new InvalidOperationException(
