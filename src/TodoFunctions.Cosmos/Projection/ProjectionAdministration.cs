@@ -138,30 +138,32 @@ public sealed partial class ProjectionAdministration
     private sealed record ParkedDocument(string Id, string? Kind, ParkedMarker Parked);
 
     /// <summary>
-    /// Re-reads a parked todo's stream from the event store after its last applied version and applies it, for both
-    /// projections (the todo view and the statistics) in every read container the projectors write; each marker is
-    /// cleared, or moved to the event that still fails.
+    /// Re-reads a parked todo's stream from the event store after its last applied version and applies it, for each
+    /// projection (the todo view, the statistics) that has it parked in the live container, in every read container
+    /// the projectors write; each marker is cleared, or moved to the event that still fails.
     /// </summary>
     public async Task<RetryParkedOutcome> RetryParkedAsync(Guid todoId, CancellationToken cancellationToken)
     {
         var (pointer, _) = await pointers.ReadAsync(cancellationToken);
         var targets = pointers.WriteTargets(pointer);
-        var markers = await Task.WhenAll(writers.Select(writer => writer.ReadParkedAsync(targets[0].Container, todoId, cancellationToken)));
-        if (markers.All(marker => marker is null)) return new RetryParkedOutcome.NotParked();
+        var parkedBy = new List<ITodoDocumentWriter>();
+        foreach (var writer in writers)
+            if (await writer.ReadParkedAsync(targets[0].Container, todoId, cancellationToken) is not null) parkedBy.Add(writer);
+        if (parkedBy.Count == 0) return new RetryParkedOutcome.NotParked();
 
         var results = new List<ProjectionResult>();
-        foreach (var writer in writers)
+        foreach (var writer in parkedBy)
         {
             results.Add(await writer.ResumeAsync(targets[0], todoId, poisonSink.RecordAsync, cancellationToken));
             foreach (var other in targets.Skip(1))
                 await writer.ResumeAsync(other, todoId, recordPoison: null, cancellationToken);
         }
-        // The todo view's outcome is the answer, unless it resumed while the statistics stay parked.
-        var live = results.OfType<ProjectionResult.Parked>().FirstOrDefault() ?? results.OfType<ProjectionResult.Superseded>().FirstOrDefault() ?? results[0];
+        // The todo resumes only when every projection that had it parked does.
+        var live = results.FirstOrDefault(result => result is not ProjectionResult.Applied) ?? results.MaxBy(result => ((ProjectionResult.Applied)result).Version)!;
         switch (live)
         {
             case ProjectionResult.Applied applied:
-                catchUp.Projected(todoId, applied.Version);
+                if (parkedBy.Contains(writers[0])) catchUp.Projected(todoId, applied.Version);
                 return new RetryParkedOutcome.Resumed(applied.Version);
             case ProjectionResult.Parked parked:
                 return new RetryParkedOutcome.StillFailing(parked.Marker.Error);
