@@ -19,6 +19,9 @@ public static class TodoAppServiceCollectionExtensions
         services.AddSingleton<ProjectTodos>();
         services.AddChangeFeedProjection((provider, events, cancellationToken) =>
             provider.GetRequiredService<ProjectTodos>().Run(events, cancellationToken));
+        services.AddSingleton<ProjectTodoStatistics>();
+        services.AddChangeFeedProjection(options => options.StatisticsProcessorName, (provider, events, cancellationToken) =>
+            provider.GetRequiredService<ProjectTodoStatistics>().Run(events, cancellationToken));
         return services;
     }
 }

@@ -10,11 +10,13 @@ namespace TodoFunctions.Cosmos;
 /// <summary>
 /// Runs the SDK's change feed processor on the events container, the engine behind the Functions Cosmos DB trigger,
 /// with the same lease semantics: a batch is checkpointed only after its handler returns, and delivered again if it throws.
-/// Pages are taken as raw JSON (the stream handler), so the handler reads each document on its own.
+/// Pages are taken as raw JSON (the stream handler), so the handler reads each document on its own. Each projection
+/// runs its own processor under its own name, which prefixes its leases: two projections never share (and split) a lease.
 /// </summary>
 internal sealed class ChangeFeedProjectionService(
     CosmosClient client,
     IOptions<TodoStoreOptions> options,
+    string processorName,
     TodoStoreInitializer initializer,
     IServiceScopeFactory scopes,
     TransientRetry retry,
@@ -39,7 +41,7 @@ internal sealed class ChangeFeedProjectionService(
 
     private ChangeFeedProcessor Build(TodoStoreOptions settings) =>
         client.GetContainer(settings.DatabaseName, settings.EventsContainer)
-            .GetChangeFeedProcessorBuilder(settings.ProcessorName, HandleChangesAsync)
+            .GetChangeFeedProcessorBuilder(processorName, HandleChangesAsync)
             .WithInstanceName(settings.InstanceName)
             .WithLeaseContainer(client.GetContainer(settings.DatabaseName, settings.LeasesContainer))
             .WithPollInterval(settings.ChangeFeedPollInterval)

@@ -3,6 +3,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos.Idempotency;
@@ -53,11 +54,20 @@ public static class TodoCosmosServiceCollectionExtensions
             provider.GetRequiredService<TransientRetry>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<PurgeMasking>()));
+        services.TryAddSingleton<TodoStatisticsWriter>();
+        services.TryAddSingleton(provider => new TodoStatisticsProjector(
+            provider.GetRequiredService<ReadModelPointers>(),
+            provider.GetRequiredService<TodoStatisticsWriter>(),
+            provider.GetRequiredService<IPoisonEventSink>(),
+            provider.GetRequiredService<TransientRetry>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new TodoStatistics(provider.GetRequiredService<ReadModelPointers>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReadModelRebuild>();
         services.TryAddSingleton(provider => new ProjectionAdministration(
             provider.GetRequiredService<ReadModelPointers>(),
             provider.GetRequiredService<ReadModelRebuild>(),
             provider.GetRequiredService<TodoViewWriter>(),
+            provider.GetRequiredService<TodoStatisticsWriter>(),
             provider.GetRequiredService<IPoisonEventSink>(),
             provider.GetRequiredService<ReadModelCatchUp>(),
             provider.GetRequiredService<TimeProvider>()));
@@ -74,9 +84,19 @@ public static class TodoCosmosServiceCollectionExtensions
     /// The host fails to start when no <see cref="IPoisonEventSink"/> is registered, rather than at the first poison event.
     /// </summary>
     public static IServiceCollection AddChangeFeedProjection(
-        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
+        this IServiceCollection services, Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch) =>
+        services.AddChangeFeedProjection(options => options.ProcessorName, handleBatch);
+
+    /// <summary>
+    /// As <see cref="AddChangeFeedProjection(IServiceCollection, Func{IServiceProvider, IReadOnlyList{JsonElement}, CancellationToken, Task})"/>,
+    /// for a projection whose processor (and lease prefix) is named by <paramref name="processorName"/>.
+    /// </summary>
+    public static IServiceCollection AddChangeFeedProjection(
+        this IServiceCollection services, Func<TodoStoreOptions, string> processorName,
+        Func<IServiceProvider, IReadOnlyList<JsonElement>, CancellationToken, Task> handleBatch)
     {
-        services.AddHostedService(provider =>
+        // Not AddHostedService, which keeps only the first service of a type: each projection adds its own processor.
+        services.AddSingleton<IHostedService>(provider =>
         {
             if (provider.GetService<IPoisonEventSink>() is null)
                 throw new InvalidOperationException(
@@ -84,6 +104,7 @@ public static class TodoCosmosServiceCollectionExtensions
             return new ChangeFeedProjectionService(
                 provider.GetRequiredService<CosmosClient>(),
                 provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+                processorName(provider.GetRequiredService<IOptions<TodoStoreOptions>>().Value),
                 provider.GetRequiredService<TodoStoreInitializer>(),
                 provider.GetRequiredService<IServiceScopeFactory>(),
                 provider.GetRequiredService<TransientRetry>(),

@@ -10,23 +10,24 @@ namespace TodoFunctions.Cosmos;
 /// read on its own, and each todo projected on its own with transient failures retried in place, so neither a
 /// malformed document nor a throttled todo holds up the others. It returns only once every document of the batch is
 /// applied, or its todo durably parked, or (with no readable todo) durably dead-lettered; otherwise it throws, and
-/// the change feed delivers the batch again.
+/// the change feed delivers the batch again. The projection it keeps is its writer's: the todo view, or (as a
+/// <see cref="TodoStatisticsProjector"/>) the statistics documents, each fed by its own change feed processor.
 /// </summary>
-public sealed class TodoProjector
+public class TodoProjector
 {
     private const int ParallelTodos = 8;
 
     private readonly ReadModelPointers pointers;
-    private readonly TodoViewWriter writer;
+    private readonly ITodoDocumentWriter writer;
     private readonly IPoisonEventSink poisonSink;
-    private readonly ReadModelCatchUp catchUp;
+    private readonly ReadModelCatchUp? catchUp;
     private readonly TransientRetry retry;
     private readonly TimeProvider clock;
-    private readonly PurgeMasking purgeMasking;
+    private readonly PurgeMasking? purgeMasking;
 
     internal TodoProjector(
-        ReadModelPointers pointers, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TransientRetry retry, TimeProvider clock,
-        PurgeMasking purgeMasking)
+        ReadModelPointers pointers, ITodoDocumentWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp? catchUp, TransientRetry retry, TimeProvider clock,
+        PurgeMasking? purgeMasking)
     {
         this.pointers = pointers;
         this.writer = writer;
@@ -41,7 +42,8 @@ public sealed class TodoProjector
     public async Task ProjectAsync(IReadOnlyList<JsonElement> changes, CancellationToken cancellationToken)
     {
         var (todos, withoutTodo) = DeliveredChanges.Read(changes);
-        foreach (var unreadable in withoutTodo)
+        // A document that names no todo is the same news to every projection: the todo view's records it.
+        foreach (var unreadable in writer.Projection == ProjectionNames.Todos ? withoutTodo : [])
             await retry.RunAsync(token => RecordAsync(() => poisonSink.RecordUnreadableAsync(
                 new UnreadableDocument(unreadable.Raw, unreadable.Error, clock.GetUtcNow()), token)), cancellationToken);
         if (todos.Count == 0) return;
@@ -65,8 +67,8 @@ public sealed class TodoProjector
             await writer.ProjectAsync(other, todoId, delivered, recordPoison: null, cancellationToken);
         // A purge is finished here too, before the feed moves past its event: a crash between its append and its masking
         // cannot leave the title, and a writer waiting for the read model sees the masking done.
-        if (delivered.Events.Any(PurgeMasking.Completes)) await purgeMasking.MaskAsync(todoId, cancellationToken);
-        if (live is ProjectionResult.Applied applied) catchUp.Projected(todoId, applied.Version);
+        if (purgeMasking is not null && delivered.Events.Any(PurgeMasking.Completes)) await purgeMasking.MaskAsync(todoId, cancellationToken);
+        if (live is ProjectionResult.Applied applied) catchUp?.Projected(todoId, applied.Version);
     }
 
     private Task RecordPoisonAsync(PoisonEvent poison, CancellationToken cancellationToken) =>
@@ -83,5 +85,18 @@ public sealed class TodoProjector
         {
             throw new PoisonRecordingFailedException(e);
         }
+    }
+}
+
+/// <summary>
+/// Keeps the statistics documents that <c>/api/stats</c> sums: the same projector with the statistics writer, on its
+/// own change feed processor, so a slow or parked statistics projection never holds up the todo view, nor the other way.
+/// </summary>
+public sealed class TodoStatisticsProjector : TodoProjector
+{
+    internal TodoStatisticsProjector(
+        ReadModelPointers pointers, TodoStatisticsWriter writer, IPoisonEventSink poisonSink, TransientRetry retry, TimeProvider clock)
+        : base(pointers, writer, poisonSink, catchUp: null, retry, clock, purgeMasking: null)
+    {
     }
 }

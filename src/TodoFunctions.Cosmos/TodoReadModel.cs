@@ -81,7 +81,7 @@ public sealed class TodoReadModel
 internal sealed record TodoViewDocument(
     string Id, string? Title, bool Completed, int? Order, bool Deleted, long Version, DateTimeOffset CreatedAt,
     int ReadModelVersion = 1, ParkedMarker? Parked = null, string? ListPosition = null,
-    DateTimeOffset? CompletedAt = null, DateTimeOffset? DeletedAt = null, bool Purged = false, DateOnly? DueDate = null)
+    DateTimeOffset? CompletedAt = null, DateTimeOffset? DeletedAt = null, bool Purged = false, DateOnly? DueDate = null) : IProjectedTodoDocument<TodoViewDocument>
 {
     public static TodoViewDocument From(TodoStream stream, int readModelVersion, ParkedMarker? parked) => stream.State is { } state
         ? new(stream.TodoId.ToString(), state.Title, state.Completed, state.Order, state.IsDeleted, stream.Version, stream.CreatedAt, readModelVersion, parked,

@@ -20,6 +20,9 @@ public sealed class TodoStoreOptions
     /// <summary>Names the change feed processor's leases; every instance of the app must use the same name.</summary>
     public string ProcessorName { get; set; } = "todo-projector";
 
+    /// <summary>Names the statistics projection's change feed processor and prefixes its leases, apart from the todo view's.</summary>
+    public string StatisticsProcessorName { get; set; } = "todo-statistics";
+
     /// <summary>
     /// Names this instance among the processors sharing the leases. Stable across restarts on purpose: a restarted
     /// process with the same name takes its leases back at once instead of waiting for them to expire (a minute).

@@ -119,8 +119,12 @@ public sealed class RebuildTests(CosmosEndpoint endpoint, ITestOutputHelper outp
         await RebuildAsync(store);
 
         Assert.Equal(TodoStoreLayout.AlternateReadModelContainer, (await store.Admin.GetStatusAsync(default)).LiveContainer);
-        Assert.Equal((poisoned, 2L), Assert.Single(await store.Admin.ListParkedAsync(default)) is var parked ? (parked.TodoId, parked.ParkedAtVersion) : default);
-        Assert.Equal(poisoned, Assert.Single(store.Poison.Recorded).TodoId);
+        // The rebuild replays the statistics too, which park the todo in the new container as well (this harness runs
+        // no live statistics projector, so the rebuild is the first to record their poison).
+        var parked = await store.Admin.ListParkedAsync(default);
+        Assert.Equal([ProjectionNames.Statistics, ProjectionNames.Todos], parked.Select(todo => todo.Projection).Order());
+        Assert.All(parked, todo => Assert.Equal((poisoned, 2L), (todo.TodoId, todo.ParkedAtVersion)));
+        Assert.Equal(poisoned, Assert.Single(store.Poison.Recorded, poison => poison.Projection == ProjectionNames.Todos).TodoId);
         Assert.Equal((1L, true), await store.ReadModel.GetAsync(poisoned, default) is { } stale ? (stale.Version, stale.IsStale) : default);
         Assert.Equal(await store.FoldAsync(healthy), await store.ReadModel.GetAsync(healthy, default));
     }

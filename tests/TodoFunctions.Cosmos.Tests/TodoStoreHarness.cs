@@ -45,6 +45,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public TodoHistory History => host.Services.GetRequiredService<TodoHistory>();
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public TodoPurge Purge => host.Services.GetRequiredService<TodoPurge>();
+    public TodoStatisticsProjector StatisticsProjector => host.Services.GetRequiredService<TodoStatisticsProjector>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();

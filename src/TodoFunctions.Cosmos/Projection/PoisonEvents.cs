@@ -14,8 +14,12 @@ public interface IPoisonEventSink
     Task RecordUnreadableAsync(UnreadableDocument unreadable, CancellationToken cancellationToken);
 }
 
-/// <summary>An event that failed every attempt to decode and apply it: the dead-letter record.</summary>
-public sealed record PoisonEvent(Guid TodoId, long Version, string EventType, JsonElement Event, string Error, int Attempts, DateTimeOffset ParkedAt);
+/// <summary>
+/// An event that failed every attempt to decode and apply it: the dead-letter record. <see cref="Projection"/> names the
+/// projection that parked it (<c>todos</c> or <c>statistics</c>); records from before there were two have none, and were the todo view's.
+/// </summary>
+public sealed record PoisonEvent(
+    Guid TodoId, long Version, string EventType, JsonElement Event, string Error, int Attempts, DateTimeOffset ParkedAt, string? Projection = null);
 
 /// <summary>
 /// The dead-letter record of a change-feed document without a readable <c>todoId</c>: the raw document and why it
@@ -26,8 +30,12 @@ public sealed record UnreadableDocument(JsonElement Document, string Error, Date
     public string Kind => "unreadableDocument";
 }
 
-/// <summary>A todo whose projection waits at <see cref="ParkedAtVersion"/> until an operator fixes the cause and retries it.</summary>
-public sealed record ParkedTodo(Guid TodoId, long ParkedAtVersion, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt);
+/// <summary>
+/// A todo whose projection (<see cref="Projection"/>: <c>todos</c> or <c>statistics</c>) waits at
+/// <see cref="ParkedAtVersion"/> until an operator fixes the cause and retries it.
+/// </summary>
+public sealed record ParkedTodo(
+    Guid TodoId, long ParkedAtVersion, string EventType, string Error, int Attempts, DateTimeOffset ParkedAt, string Projection = ProjectionNames.Todos);
 
 /// <summary>
 /// The marker a parked todo's read document carries: the event it stopped at and why. The document keeps the last
@@ -43,5 +51,5 @@ internal sealed record ParkedMarker(
     /// <summary>The version a retry must reach before the todo counts as projected again.</summary>
     public long HeldThrough => Math.Max(Version, HeldVersion ?? 0);
 
-    public ParkedTodo Of(Guid todoId) => new(todoId, Version, EventType, Error, Attempts, ParkedAt);
+    public ParkedTodo Of(Guid todoId, string projection) => new(todoId, Version, EventType, Error, Attempts, ParkedAt, projection);
 }

@@ -64,17 +64,18 @@ public sealed partial class ProjectionAdministration
 {
     private readonly ReadModelPointers pointers;
     private readonly ReadModelRebuild rebuild;
-    private readonly TodoViewWriter writer;
+    private readonly IReadOnlyList<ITodoDocumentWriter> writers;
     private readonly IPoisonEventSink poisonSink;
     private readonly ReadModelCatchUp catchUp;
     private readonly TimeProvider clock;
 
     internal ProjectionAdministration(
-        ReadModelPointers pointers, ReadModelRebuild rebuild, TodoViewWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp catchUp, TimeProvider clock)
+        ReadModelPointers pointers, ReadModelRebuild rebuild, TodoViewWriter writer, TodoStatisticsWriter statisticsWriter, IPoisonEventSink poisonSink,
+        ReadModelCatchUp catchUp, TimeProvider clock)
     {
         this.pointers = pointers;
         this.rebuild = rebuild;
-        this.writer = writer;
+        writers = [writer, statisticsWriter];
         this.poisonSink = poisonSink;
         this.catchUp = catchUp;
         this.clock = clock;
@@ -121,32 +122,48 @@ public sealed partial class ProjectionAdministration
     /// <summary>Runs a claimed rebuild to its switch. Safe to deliver again: it resumes from the last saved position, or does nothing once done.</summary>
     public Task RunRebuildAsync(string requestId, CancellationToken cancellationToken) => rebuild.RunAsync(requestId, cancellationToken);
 
-    /// <summary>The todos parked in the live read model, oldest first.</summary>
+    /// <summary>The todos parked in the live read model, by the todo view or the statistics projection, oldest first.</summary>
     public async Task<IReadOnlyList<ParkedTodo>> ListParkedAsync(CancellationToken cancellationToken)
     {
         var live = pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
-        var parked = await live.QueryAllAsync<TodoViewDocument>(new QueryDefinition("SELECT * FROM c WHERE IS_OBJECT(c.parked)"), null, cancellationToken);
-        return [.. parked.Select(document => document.Parked!.Of(Guid.Parse(document.Id))).OrderBy(todo => todo.ParkedAt)];
+        var parked = await live.QueryAllAsync<ParkedDocument>(
+            new QueryDefinition("SELECT c.id, c.kind, c.parked FROM c WHERE IS_OBJECT(c.parked)"), null, cancellationToken);
+        return [.. parked.Select(document => document.Kind == TodoStatisticsDocument.DocumentKind
+                ? document.Parked.Of(TodoStatisticsDocument.TodoIdOf(document.Id), ProjectionNames.Statistics)
+                : document.Parked.Of(Guid.Parse(document.Id), ProjectionNames.Todos))
+            .OrderBy(todo => todo.ParkedAt)];
     }
 
+    /// <summary>What the parked list reads of a todo view or a statistics document.</summary>
+    private sealed record ParkedDocument(string Id, string? Kind, ParkedMarker Parked);
+
     /// <summary>
-    /// Re-reads a parked todo's stream from the event store after its last applied version and applies it, in every
-    /// read container the projector writes; the marker is cleared, or moved to the event that still fails.
+    /// Re-reads a parked todo's stream from the event store after its last applied version and applies it, for each
+    /// projection (the todo view, the statistics) that has it parked in the live container, in every read container
+    /// the projectors write; each marker is cleared, or moved to the event that still fails.
     /// </summary>
     public async Task<RetryParkedOutcome> RetryParkedAsync(Guid todoId, CancellationToken cancellationToken)
     {
         var (pointer, _) = await pointers.ReadAsync(cancellationToken);
         var targets = pointers.WriteTargets(pointer);
-        var shown = await TodoViewDocument.ReadAsync(targets[0].Container, todoId, cancellationToken);
-        if (shown?.Document.Parked is null) return new RetryParkedOutcome.NotParked();
+        var parkedBy = new List<ITodoDocumentWriter>();
+        foreach (var writer in writers)
+            if (await writer.ReadParkedAsync(targets[0].Container, todoId, cancellationToken) is not null) parkedBy.Add(writer);
+        if (parkedBy.Count == 0) return new RetryParkedOutcome.NotParked();
 
-        var live = await writer.ResumeAsync(targets[0], todoId, poisonSink.RecordAsync, cancellationToken);
-        foreach (var other in targets.Skip(1))
-            await writer.ResumeAsync(other, todoId, recordPoison: null, cancellationToken);
+        var results = new List<ProjectionResult>();
+        foreach (var writer in parkedBy)
+        {
+            results.Add(await writer.ResumeAsync(targets[0], todoId, poisonSink.RecordAsync, cancellationToken));
+            foreach (var other in targets.Skip(1))
+                await writer.ResumeAsync(other, todoId, recordPoison: null, cancellationToken);
+        }
+        // The todo resumes only when every projection that had it parked does.
+        var live = results.FirstOrDefault(result => result is not ProjectionResult.Applied) ?? results.MaxBy(result => ((ProjectionResult.Applied)result).Version)!;
         switch (live)
         {
             case ProjectionResult.Applied applied:
-                catchUp.Projected(todoId, applied.Version);
+                if (parkedBy.Contains(writers[0])) catchUp.Projected(todoId, applied.Version);
                 return new RetryParkedOutcome.Resumed(applied.Version);
             case ProjectionResult.Parked parked:
                 return new RetryParkedOutcome.StillFailing(parked.Marker.Error);

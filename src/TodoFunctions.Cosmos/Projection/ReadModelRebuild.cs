@@ -11,13 +11,15 @@ namespace TodoFunctions.Cosmos;
 /// Runs a requested rebuild: replays the whole events container from the beginning into the read container that is
 /// not live, catches up with what was appended meanwhile, then switches the pointer. Progress is saved in the
 /// pointer with If-Match, so a redelivered or resumed request carries on where the last save left it, and the run it
-/// replaces (or a cancelled one) stops at its next save.
+/// replaces (or a cancelled one) stops at its next save. It replays both projections that live in the read
+/// containers, the todo view and the statistics documents, so one switch serves both.
 /// </summary>
 internal sealed class ReadModelRebuild(
     CosmosClient client,
     IOptions<TodoStoreOptions> options,
     ReadModelPointers pointers,
     TodoViewWriter writer,
+    TodoStatisticsWriter statisticsWriter,
     IPoisonEventSink poisonSink,
     TimeProvider clock,
     TransientRetry retry,
@@ -112,21 +114,21 @@ internal sealed class ReadModelRebuild(
         var (todos, withoutTodo) = DeliveredChanges.Read(changes);
         if (withoutTodo.Count > 0)
             logger.LogWarning("Rebuild: skipped {Count} change-feed documents without a readable todo id (dead-lettered by the live projector).", withoutTodo.Count);
+        ITodoDocumentWriter[] writers = [writer, statisticsWriter];
         await Parallel.ForEachAsync(
-            todos,
+            todos.SelectMany(todo => writers.Select(projection => (todo.TodoId, todo.Delivery, Writer: projection))),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
             async (todo, token) => await retry.RunAsync(
-                attempt => writer.ProjectAsync(
-                    target, todo.TodoId, todo.Delivery, (poison, recordToken) => RecordUnlessParkedLiveAsync(poison, live, recordToken), attempt),
+                attempt => todo.Writer.ProjectAsync(
+                    target, todo.TodoId, todo.Delivery, (poison, recordToken) => RecordUnlessParkedLiveAsync(todo.Writer, poison, live, recordToken), attempt),
                 token));
         return todos.Sum(todo => todo.Delivery.Events.Count + (todo.Delivery.Unreadable is null ? 0 : 1));
     }
 
     /// <summary>A todo the live projector parked at the same event was recorded then; any other failure is news.</summary>
-    private async Task RecordUnlessParkedLiveAsync(PoisonEvent poison, Container live, CancellationToken cancellationToken)
+    private async Task RecordUnlessParkedLiveAsync(ITodoDocumentWriter projection, PoisonEvent poison, Container live, CancellationToken cancellationToken)
     {
-        var shown = await TodoViewDocument.ReadAsync(live, poison.TodoId, cancellationToken);
-        if (shown?.Document.Parked?.Version != poison.Version)
+        if ((await projection.ReadParkedAsync(live, poison.TodoId, cancellationToken))?.Version != poison.Version)
             await poisonSink.RecordAsync(poison, cancellationToken);
     }
 

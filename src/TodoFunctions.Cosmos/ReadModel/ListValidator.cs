@@ -10,15 +10,16 @@ namespace TodoFunctions.Cosmos;
 /// empty change-feed page from "now" per physical partition (all of them at once, a 304 of about 1 RU each, whose
 /// continuation holds its position), hashed with the live container and version of the read-model
 /// pointer. Every write to that container moves the position and a rebuild's switch changes the pointer, so no writer
-/// has to cooperate and no document is rewritten by every write.
+/// has to cooperate and no document is rewritten by every write. A <c>scope</c> names what else the answer depends
+/// on (the statistics: the UTC day their "today" is).
 /// </summary>
 internal static class ListValidator
 {
-    public static async Task<string> ReadAsync(Container live, ReadModelPointer pointer, CancellationToken cancellationToken)
+    public static async Task<string> ReadAsync(Container live, ReadModelPointer pointer, CancellationToken cancellationToken, string scope = "")
     {
         var ranges = await live.GetFeedRangesAsync(cancellationToken);
         var positions = await Task.WhenAll(ranges.Select(range => PositionAsync(live, range, cancellationToken)));
-        var identity = $"{pointer.LiveContainer}\n{pointer.LiveVersion}\n{string.Join("\n", positions)}";
+        var identity = $"{pointer.LiveContainer}\n{pointer.LiveVersion}\n{string.Join("\n", positions)}{(scope.Length > 0 ? $"\n{scope}" : "")}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 8));
     }
 

@@ -22,14 +22,69 @@ internal abstract record ProjectionResult
 }
 
 /// <summary>
-/// Projects one todo's events into one read container: the fold the live projector, a rebuild and a retry share.
+/// The document a projection keeps per todo in a read container: a pure function of the todo's stream folded to a
+/// version, from which that stream can be had back to fold further events onto.
+/// </summary>
+internal interface IProjectedTodoDocument<TSelf> where TSelf : IProjectedTodoDocument<TSelf>
+{
+    string Id { get; }
+
+    int ReadModelVersion { get; }
+
+    ParkedMarker? Parked { get; }
+
+    TodoStream ToStream(string etag);
+
+    static abstract TSelf From(TodoStream stream, int readModelVersion, ParkedMarker? parked);
+
+    /// <summary>The todo's document in a read container with its ETag; <c>null</c> when there is none.</summary>
+    static abstract Task<(TSelf Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken);
+}
+
+/// <summary>One projection's per-todo writer, whatever document it keeps: what the projector, a rebuild and a retry drive.</summary>
+internal interface ITodoDocumentWriter
+{
+    /// <summary>The projection's name, as its dead-letter records and parked list show it.</summary>
+    string Projection { get; }
+
+    /// <inheritdoc cref="TodoDocumentWriter{TDocument}.ProjectAsync(ReadTarget, Guid, Delivery, PoisonRecorder?, CancellationToken)"/>
+    Task<ProjectionResult> ProjectAsync(ReadTarget target, Guid todoId, Delivery delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="TodoDocumentWriter{TDocument}.ResumeAsync"/>
+    Task<ProjectionResult> ResumeAsync(ReadTarget target, Guid todoId, PoisonRecorder? recordPoison, CancellationToken cancellationToken);
+
+    /// <summary>The marker of the todo's document in <paramref name="container"/>; <c>null</c> when it is not parked there.</summary>
+    Task<ParkedMarker?> ReadParkedAsync(Container container, Guid todoId, CancellationToken cancellationToken);
+}
+
+/// <summary>The projections that keep a document per todo in the read containers.</summary>
+public static class ProjectionNames
+{
+    /// <summary>The todo view that the todo and list GETs read.</summary>
+    public const string Todos = "todos";
+
+    /// <summary>The per-todo contributions that <c>/api/stats</c> sums.</summary>
+    public const string Statistics = "statistics";
+}
+
+/// <summary>
+/// Projects one todo's events into one read container: the fold the live projector, a rebuild and a retry share,
+/// for any document a projection keeps per todo.
 /// Idempotent per stream version, and with If-Match so concurrent writers converge. An event that cannot be decoded
 /// or applied parks the todo: it is recorded as poison first, and only then marked in the document, so no caller
 /// ever returns past an event that is neither applied nor durably parked.
 /// </summary>
-internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
+internal abstract class TodoDocumentWriter<TDocument>(
+    string projection, EventStore store, TodoEventCodec codec, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
+    : ITodoDocumentWriter
+    where TDocument : class, IProjectedTodoDocument<TDocument>
 {
     private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
+
+    public string Projection => projection;
+
+    public async Task<ParkedMarker?> ReadParkedAsync(Container container, Guid todoId, CancellationToken cancellationToken) =>
+        (await TDocument.ReadAsync(container, todoId, cancellationToken))?.Document.Parked;
 
     /// <summary>Applies delivered events; a parked todo holds them (they stay in the log for its retry).</summary>
     public Task<ProjectionResult> ProjectAsync(
@@ -56,7 +111,7 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
         // retry); re-reading picks up what it wrote.
         while (true)
         {
-            var stored = await TodoViewDocument.ReadAsync(target.Container, todoId, cancellationToken);
+            var stored = await TDocument.ReadAsync(target.Container, todoId, cancellationToken);
             if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
@@ -67,7 +122,7 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
                 // The change feed moves past the held events once this returns: the marker must say how far they go.
                 if (delivered.HighestVersion <= held.HeldThrough) return new ProjectionResult.Parked(held);
                 var holding = held with { HeldVersion = delivered.HighestVersion };
-                if (await TryWriteAsync(target.Container, TodoViewDocument.From(projected, target.ReadModelVersion, holding), projected.ETag, cancellationToken))
+                if (await TryWriteAsync(target.Container, TDocument.From(projected, target.ReadModelVersion, holding), projected.ETag, cancellationToken))
                     return new ProjectionResult.Parked(holding);
                 continue;
             }
@@ -82,10 +137,10 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
             var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
             if (parked is not null && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
             {
-                await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt), cancellationToken);
+                await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt, projection), cancellationToken);
                 recorded = true;
             }
-            if (await TryWriteAsync(target.Container, TodoViewDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
+            if (await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
                 return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
         }
     }
@@ -173,7 +228,7 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
     private bool AwaitedSchemaIsRead(ParkedMarker parked) =>
         parked.NewerSchemaVersion is { } version && codec.Reads(parked.EventType, version);
 
-    private static async Task<bool> TryWriteAsync(Container container, TodoViewDocument document, string? etag, CancellationToken cancellationToken)
+    private static async Task<bool> TryWriteAsync(Container container, TDocument document, string? etag, CancellationToken cancellationToken)
     {
         var partition = new PartitionKey(document.Id);
         var requestOptions = new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false };
@@ -207,3 +262,8 @@ internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOp
                 $"the log holds no readable event at version {version}; the next one is version {next.Version}", Attempts: 1);
     }
 }
+
+
+/// <summary>Writes the todo view, the document the todo and list GETs read.</summary>
+internal sealed class TodoViewWriter(EventStore store, TodoEventCodec codec, IOptions<TodoStoreOptions> options, TimeProvider clock, TransientRetry retry)
+    : TodoDocumentWriter<TodoViewDocument>(ProjectionNames.Todos, store, codec, options, clock, retry);
