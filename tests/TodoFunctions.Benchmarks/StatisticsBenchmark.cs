@@ -32,7 +32,7 @@ internal static class StatisticsBenchmark
         Console.WriteLine($"GET /api/stats: Cosmos round trips and modelled RU per answer, latency over HTTP ({Runs} runs).");
         Console.WriteLine($"  {"",-18} {"todos",6} {"trips",6} {"RU",9} {"median ms",10} {"p95 ms",8}");
         var log = new CosmosRequestLog();
-        await using (var host = await StartHostAsync(cosmos, azurite, log, "benchmark-stats"))
+        await using (var host = await BenchmarkHosts.StartAsync(cosmos, azurite, log, "benchmark-stats"))
         {
             using var http = new HttpClient { BaseAddress = host.BaseAddress };
             var statistics = host.Services.GetRequiredService<TodoStatistics>();
@@ -49,21 +49,6 @@ internal static class StatisticsBenchmark
         Console.WriteLine();
         await CatchUpAsync(cosmos, azurite);
     }
-
-    private static Task<LocalHost> StartHostAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string database) =>
-        LocalHost.StartAsync(new LocalHostOptions
-        {
-            Urls = "http://127.0.0.1:0",
-            Settings = new Dictionary<string, string?>
-            {
-                [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
-                [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
-                ["TodoStore:DatabaseName"] = cosmos.UniqueName(database),
-                ["Logging:LogLevel:Default"] = "Warning",
-            },
-            ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
-                options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
-        });
 
     /// <summary>Creates todos (a third completed, a tenth deleted) through the command service, then waits for the statistics.</summary>
     private static async Task FillAsync(LocalHost host, TodoStatistics statistics, int from, int to)
