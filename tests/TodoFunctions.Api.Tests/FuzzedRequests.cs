@@ -13,7 +13,7 @@ internal sealed record FuzzedRequest(string Method, FuzzedRoute Route, int IdPic
         $"{Method} {Route} id#{IdPick} garbage='{Garbage}' If-Match:{IfMatch} Content-Type:{ContentType} Wait:{WaitForReadModel} body:{Body}";
 }
 
-internal enum FuzzedRoute { List, Todo, Events, Garbage, AdminStatus }
+internal enum FuzzedRoute { List, Todo, Events, Garbage, AdminStatus, Restore, Trash, TrashedTodo, Statistics, History }
 
 internal enum FuzzedIfMatch { None, Current, Wrong, Star, Weak, Garbage }
 
@@ -62,7 +62,8 @@ internal static class FuzzedRequests
 
     private static readonly Gen<FuzzedRoute> Route = Gen.Frequency(
         (3, Gen.Const(FuzzedRoute.List)), (6, Gen.Const(FuzzedRoute.Todo)), (2, Gen.Const(FuzzedRoute.Events)),
-        (1, Gen.Const(FuzzedRoute.Garbage)), (1, Gen.Const(FuzzedRoute.AdminStatus)));
+        (1, Gen.Const(FuzzedRoute.Garbage)), (1, Gen.Const(FuzzedRoute.AdminStatus)),
+        (2, Gen.OneOf(FuzzedRoute.Restore, FuzzedRoute.Trash, FuzzedRoute.TrashedTodo, FuzzedRoute.Statistics, FuzzedRoute.History)));
 
     public static readonly Gen<FuzzedRequest> Request = Gen.Select(
         Method, Route, Gen.Int[0, 9], Printable,

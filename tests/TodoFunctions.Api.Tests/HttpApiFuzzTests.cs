@@ -113,6 +113,12 @@ public sealed class HttpApiFuzzTests(LocalHostFixture fixture, ITestOutputHelper
             FuzzedRoute.Todo => $"todos/{idSegment}",
             FuzzedRoute.Events => $"todos/{idSegment}/events",
             FuzzedRoute.Garbage => $"{Uri.EscapeDataString(fuzzed.Garbage)}/x",
+            FuzzedRoute.Restore => $"todos/{idSegment}/restore",
+            FuzzedRoute.Trash => "todos/trash",
+            FuzzedRoute.TrashedTodo => $"todos/trash/{idSegment}",
+            FuzzedRoute.Statistics => "stats",
+            // A version among the first few, or garbage as the version or as the time.
+            FuzzedRoute.History => $"todos/{idSegment}?{(fuzzed.IdPick % 3 == 0 ? "asOf" : "version")}={(fuzzed.IdPick < 6 ? fuzzed.IdPick.ToString() : Uri.EscapeDataString(fuzzed.Garbage))}",
             _ => "admin/projections/todos",
         };
         var request = new HttpRequestMessage(new HttpMethod(fuzzed.Method), path);
