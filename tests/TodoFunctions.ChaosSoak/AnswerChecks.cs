@@ -53,8 +53,10 @@ internal static class AnswerChecks
         _ => true,
     };
 
+    /// <summary>A purge masks a todo's titles in place, so its log shows no title at any version (<see cref="PurgeChecks"/> looks for them).</summary>
     private static bool ShowsAnswer(AnsweredTodo answer, StoredLog log) =>
-        log.StateAt(answer.Id, answer.Version) == new Todo(answer.Title, answer.Completed, answer.Order, IsDeleted: false, DueDate: answer.DueDate)
+        log.StateAt(answer.Id, answer.Version)
+            == new Todo(log.IsPurged(answer.Id) ? Todo.PurgedTitle : answer.Title, answer.Completed, answer.Order, IsDeleted: false, DueDate: answer.DueDate)
         && log.Streams[answer.Id].Any(e => e.Version == answer.Version);
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using TodoFunctions.Cosmos;
-using TodoFunctions.Domain;
 
 namespace TodoFunctions.ChaosSoak;
 
@@ -23,7 +22,7 @@ internal static class PurgeChecks
     /// <summary>Returns how many todos the log shows purged.</summary>
     public static async Task<int> CheckAsync(Database database, SoakCluster cluster, HttpClient http, StoredLog log, IReadOnlyCollection<Exchange> exchanges, Violations violations)
     {
-        var purged = log.Streams.Where(stream => stream.Value.Any(e => e.Type == nameof(TodoPurged))).Select(stream => stream.Key).ToHashSet();
+        var purged = log.Streams.Keys.Where(log.IsPurged).ToHashSet();
         var owners = TitlesOf(purged, log, exchanges);
         // A purge whose answer was lost is masked by the projector's pass, which may still be under way.
         var (found, _) = await Polling.UntilAsync(() => TitlesOfPurgedStoredAsync(database, owners), found => found.Count == 0, Bound);

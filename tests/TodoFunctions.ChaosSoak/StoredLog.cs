@@ -42,6 +42,8 @@ internal sealed class StoredLog
     public Todo? StateAt(Guid todoId, long version) =>
         Streams.TryGetValue(todoId, out var stream) ? Todo.Fold(stream.TakeWhile(e => e.Version <= version).Select(Codec.Decode)) : null;
 
+    public bool IsPurged(Guid todoId) => Streams.TryGetValue(todoId, out var stream) && stream.Any(e => e.Type == nameof(TodoPurged));
+
     public long VersionOf(Guid todoId) => Streams[todoId][^1].Version;
 
     /// <summary>The whole stream folded as the projectors fold it, with the times its events were recorded.</summary>
