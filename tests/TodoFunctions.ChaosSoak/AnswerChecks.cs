@@ -46,11 +46,17 @@ internal static class AnswerChecks
         // A restore appends exactly one event, and its answer is the todo back as it was before the delete.
         RequestKind.Restore => exchange.Answer is { } answer && ShowsAnswer(answer, log)
             && events is [{ Type: nameof(TodoRestored) } restored] && restored.TodoId == answer.Id && restored.Version == answer.Version,
+        // A purge appends exactly one event, to a todo in the trash, at the version after the one its If-Match named.
+        RequestKind.Purge => events is [{ Type: nameof(TodoPurged) } purged] && purged.TodoId == exchange.TodoId
+            && log.StateAt(purged.TodoId, purged.Version - 1) is { IsDeleted: true, IsPurged: false }
+            && (exchange.IfMatchVersion is not { } named || purged.Version == named + 1),
         _ => true,
     };
 
+    /// <summary>A purge masks a todo's titles in place, so its log shows no title at any version (<see cref="PurgeChecks"/> looks for them).</summary>
     private static bool ShowsAnswer(AnsweredTodo answer, StoredLog log) =>
-        log.StateAt(answer.Id, answer.Version) == new Todo(answer.Title, answer.Completed, answer.Order, IsDeleted: false)
+        log.StateAt(answer.Id, answer.Version)
+            == new Todo(log.IsPurged(answer.Id) ? Todo.PurgedTitle : answer.Title, answer.Completed, answer.Order, IsDeleted: false, DueDate: answer.DueDate)
         && log.Streams[answer.Id].Any(e => e.Version == answer.Version);
 
     /// <summary>

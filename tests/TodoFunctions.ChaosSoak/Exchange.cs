@@ -1,10 +1,10 @@
 namespace TodoFunctions.ChaosSoak;
 
 /// <summary>The kinds of request the workload sends; every one but <see cref="Read"/> is a write.</summary>
-internal enum RequestKind { Create, Update, Delete, DeleteAll, Read, Restore }
+internal enum RequestKind { Create, Update, Delete, DeleteAll, Read, Restore, Purge }
 
 /// <summary>A todo as a write's answer showed it, with the version its ETag named.</summary>
-internal sealed record AnsweredTodo(Guid Id, string Title, bool Completed, int? Order, long Version);
+internal sealed record AnsweredTodo(Guid Id, string Title, bool Completed, int? Order, long Version, DateOnly? DueDate);
 
 /// <summary>
 /// One request and what the client learned from it. <see cref="Status"/> is null when no answer came (the
@@ -37,6 +37,12 @@ internal sealed record Exchange(
     public bool Replayed { get; init; }
 
     public string? ETag { get; init; }
+
+    /// <summary>The version the request's If-Match named, if it sent one.</summary>
+    public long? IfMatchVersion { get; init; }
+
+    /// <summary>The title the request's body carried: each is unique to its request, so a purged todo's titles can be searched for.</summary>
+    public string? Title { get; init; }
 
     public TimeSpan EndedAt => SentAt + Latency;
 

@@ -25,8 +25,8 @@ internal static class IdempotencyChecks
             var sent = requests.ToList();
             CheckKey(sent, sent.SelectMany(e => log.ByCorrelationId[e.CorrelationId]).ToList(), violations);
             CheckReplays(sent, violations);
-            // A restore of a live todo is refused with 409 by the domain, without Retry-After: only the key's in-flight 409 carries one.
-            foreach (var refused in sent.Where(e => e.Status == 422 || (e is { ConcurrentDuplicate: true, Status: 409, HasRetryAfter: false, Kind: not RequestKind.Restore })))
+            // A restore of a live todo, or a purge of one, is refused with 409 by the domain, without Retry-After: only the key's in-flight 409 carries one.
+            foreach (var refused in sent.Where(e => e.Status == 422 || (e is { ConcurrentDuplicate: true, Status: 409, HasRetryAfter: false, Kind: not (RequestKind.Restore or RequestKind.Purge) })))
                 violations.Add(DuplicateAnswers, refused.ToString());
         }
     }

@@ -63,7 +63,7 @@ internal static class ListWalker
         }
     }
 
-    private static Uri? NextLink(HttpResponseMessage response, Uri page) =>
+    public static Uri? NextLink(HttpResponseMessage response, Uri page) =>
         response.Headers.TryGetValues("Link", out var links)
             ? links.SelectMany(link => link.Split(','))
                 .Where(link => link.Contains("rel=\"next\"", StringComparison.Ordinal))

@@ -41,8 +41,12 @@ try
     AnswerChecks.Check(workload.Exchanges, log, violations);
     IdempotencyChecks.Check(workload.Exchanges, log, violations);
     PagingChecks.Check(workload.Walks, workload.Exchanges, violations);
+    var trashSize = await TrashChecks.CheckAsync(cluster, http, log, violations);
+    var statistics = await StatisticsChecks.CheckAsync(cluster, http, log, violations);
+    var purged = await PurgeChecks.CheckAsync(cosmos.GetDatabase(SoakCluster.DatabaseName), cluster, http, log, workload.Exchanges, violations);
 
     SoakFigures.Print(injected, workload.Exchanges, workload.Walks, convergence);
+    SoakFigures.PrintTrashAndStatistics(workload.Exchanges, purged, trashSize, statistics);
     Console.WriteLine($"Todos in the log: {log.Streams.Count}, events: {log.Streams.Values.Sum(stream => stream.Count)}");
     if (!violations.Any)
     {

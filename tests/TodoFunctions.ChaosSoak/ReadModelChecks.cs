@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
@@ -51,7 +52,7 @@ internal sealed class ReadModelChecks(SoakCluster cluster, Container events, Htt
             var expected = log.StateAt(id, long.MaxValue)!;
             var folded = expected.IsDeleted
                 ? "404"
-                : $"{StoredLog.Line(id, expected.Title, expected.Completed, expected.Order)} @\"{stream[^1].Version}\"";
+                : $"{StoredLog.Line(id, expected)} @\"{stream[^1].Version}\"";
             var answered = response.StatusCode == HttpStatusCode.OK
                 ? $"{TodoLine(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement)} @{response.Headers.ETag?.Tag}"
                     + (response.Headers.TryGetValues("X-Read-Model-Stale", out var stale) ? $" stale {stale.Single()}" : "")
@@ -92,7 +93,11 @@ internal sealed class ReadModelChecks(SoakCluster cluster, Container events, Htt
     {
         var order = todo.GetProperty("order");
         var line = StoredLog.Line(todo.GetProperty("id").GetGuid(), todo.GetProperty("title").GetString()!, todo.GetProperty("completed").GetBoolean(),
-            order.ValueKind == JsonValueKind.Null ? null : order.GetInt32());
+            order.ValueKind == JsonValueKind.Null ? null : order.GetInt32(), DueDateOf(todo));
         return todo.TryGetProperty("stale", out _) ? $"{line} stale" : line;
     }
+
+    /// <summary>A todo representation's <c>dueDate</c>; absent means none.</summary>
+    public static DateOnly? DueDateOf(JsonElement todo) =>
+        todo.TryGetProperty("dueDate", out var due) && due.ValueKind == JsonValueKind.String ? DateOnly.ParseExact(due.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
 }

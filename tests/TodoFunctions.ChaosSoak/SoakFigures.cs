@@ -35,6 +35,18 @@ internal static class SoakFigures
             : "Convergence after the faults stopped: none within 120 s");
     }
 
+    public static void PrintTrashAndStatistics(IReadOnlyCollection<Exchange> exchanges, int purgedTodos, int trashSize, (StatisticsCounts Expected, TimeSpan? Waited) statistics)
+    {
+        var purges = exchanges.Where(e => e.Kind == RequestKind.Purge).ToList();
+        Console.WriteLine($"Purges: {purges.Count} attempted, {purges.Count(e => e.IsAcknowledged)} acknowledged (" +
+            string.Join(", ", purges.GroupBy(e => e.Status?.ToString() ?? e.Failure).OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count()}")) +
+            $"); purged todos in the log: {purgedTodos}, their titles searched for in every stored document and answer");
+        Console.WriteLine($"Trash at the end: {trashSize} todos; with dueDate: {exchanges.Count(e => e is { IsAcknowledged: true, Answer.DueDate: not null })} acknowledged answers");
+        Console.WriteLine(statistics.Waited is { } waited
+            ? $"/api/stats equals the fold on both hosts, {waited.TotalSeconds:0.00} s after the read model converged: {statistics.Expected}"
+            : $"/api/stats did not equal the fold within 60 s: the fold gives {statistics.Expected}");
+    }
+
     private static void PrintKeyed(List<Exchange> keyed)
     {
         var keys = keyed.GroupBy(e => e.IdempotencyKey).ToList();

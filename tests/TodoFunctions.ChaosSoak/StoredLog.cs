@@ -42,16 +42,24 @@ internal sealed class StoredLog
     public Todo? StateAt(Guid todoId, long version) =>
         Streams.TryGetValue(todoId, out var stream) ? Todo.Fold(stream.TakeWhile(e => e.Version <= version).Select(Codec.Decode)) : null;
 
+    public bool IsPurged(Guid todoId) => Streams.TryGetValue(todoId, out var stream) && stream.Any(e => e.Type == nameof(TodoPurged));
+
     public long VersionOf(Guid todoId) => Streams[todoId][^1].Version;
 
-    /// <summary>Every live todo as the read model must show it: <c>id title completed order</c>, in id order.</summary>
+    /// <summary>The whole stream folded as the projectors fold it, with the times its events were recorded.</summary>
+    public TodoStream StreamOf(Guid todoId) =>
+        Streams[todoId].Aggregate(TodoStream.Unwritten(todoId), (stream, e) => stream.Apply(Codec.Decode(e), e.Timestamp));
+
+    /// <summary>Every live todo as the read model must show it: <c>id title completed order dueDate</c>, in id order.</summary>
     public IReadOnlyList<string> LiveTodos() =>
     [
         .. Streams.Keys.Select(id => (Id: id, State: StateAt(id, long.MaxValue)))
             .Where(todo => todo.State is { IsDeleted: false })
-            .Select(todo => Line(todo.Id, todo.State!.Title, todo.State.Completed, todo.State.Order))
+            .Select(todo => Line(todo.Id, todo.State!))
             .Order(StringComparer.Ordinal),
     ];
 
-    public static string Line(Guid id, string title, bool completed, int? order) => $"{id} {title} {completed} {order}";
+    public static string Line(Guid id, Todo todo) => Line(id, todo.Title, todo.Completed, todo.Order, todo.DueDate);
+
+    public static string Line(Guid id, string title, bool completed, int? order, DateOnly? dueDate) => $"{id} {title} {completed} {order} {dueDate:O}";
 }

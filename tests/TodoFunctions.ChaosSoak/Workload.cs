@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace TodoFunctions.ChaosSoak;
 
 /// <summary>
 /// Concurrent writers sending every command over HTTP, spread over both hosts and aimed at the same few todos: creates,
-/// PATCHes of any mix of fields, deletes, restores from the trash, now and then a delete-all, some with If-Match, some
+/// PATCHes of any mix of fields (a due date among them), deletes, restores from the trash, purges of todos it deleted, now and then a delete-all, some with If-Match, some
 /// not waiting for the read model, and reads in between (the trash among them), some of them walks of the paged list. A share of writes carry an Idempotency-Key,
 /// and some of those are sent again with the same key and body: at once to the other host, or after the first ended.
 /// Some updates are PUTs of a full representation. Each request carries its own correlation id, so the log can be checked against what
 /// the client was told. Each writer's choices come from the seed; the interleaving is the machine's.
 /// </summary>
-internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
+internal sealed partial class Workload(SoakCluster cluster, long seed) : IDisposable
 {
     private const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int Writers = 8;
@@ -47,15 +49,17 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         {
             var correlationId = $"soak-{writer}-{sequence}";
             var target = pool.Pick(random);
+            var trashed = pool.PickDeleted(random);
             var roll = random.NextDouble();
             var planned = roll switch
             {
-                _ when target is null || roll < 0.25 => Plan(random, RequestKind.Create, HttpMethod.Post, "todos", correlationId, null, CreateBody(random)),
-                < 0.55 => Plan(random, RequestKind.Update, HttpMethod.Patch, $"todos/{target.Value.Id}", correlationId, target, UpdateBody(random)),
-                < 0.70 => Plan(random, RequestKind.Update, HttpMethod.Put, $"todos/{target.Value.Id}", correlationId, target, PutBody(random)),
+                _ when target is null || roll < 0.25 => Plan(random, RequestKind.Create, HttpMethod.Post, "todos", correlationId, null, CreateBody(random, correlationId)),
+                < 0.55 => Plan(random, RequestKind.Update, HttpMethod.Patch, $"todos/{target.Value.Id}", correlationId, target, UpdateBody(random, correlationId)),
+                < 0.70 => Plan(random, RequestKind.Update, HttpMethod.Put, $"todos/{target.Value.Id}", correlationId, target, PutBody(random, correlationId)),
                 < 0.80 => Plan(random, RequestKind.Delete, HttpMethod.Delete, $"todos/{target.Value.Id}", correlationId, target, null),
                 < 0.802 => Plan(random, RequestKind.DeleteAll, HttpMethod.Delete, "todos", correlationId, null, null),
                 < 0.84 => Plan(random, RequestKind.Restore, HttpMethod.Post, $"todos/{target.Value.Id}/restore", correlationId, target, null),
+                < 0.855 when trashed is { } purged => Plan(random, RequestKind.Purge, HttpMethod.Delete, $"todos/trash/{purged.Id}", correlationId, purged, null),
                 < 0.88 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}", correlationId, target, null),
                 < 0.92 => Plan(random, RequestKind.Read, HttpMethod.Get, $"todos/{target.Value.Id}/events", correlationId, target, null),
                 < 0.96 => null,
@@ -89,11 +93,14 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
     {
         var host = random.Next(SoakCluster.Hosts);
         var wait = random.Next(2) == 0;
-        var ifMatch = kind is RequestKind.Update or RequestKind.Delete && target?.ETag is { } etag && random.NextDouble() < IfMatchShare ? etag : null;
+        var ifMatch = kind is RequestKind.Update or RequestKind.Delete or RequestKind.Purge && target?.ETag is { } etag && random.NextDouble() < IfMatchShare ? etag : null;
         // A key from the seed, so a replay of the seed meets the same fault draws on the key's record.
         var key = kind != RequestKind.Read && random.NextDouble() < KeyedShare ? SeededUuid(random).ToString() : null;
         var header = key is not null && random.Next(2) == 0 ? $"\"{key}\"" : key;
-        return new PlannedRequest(kind, method, path, correlationId, host, wait, target, ifMatch, body?.ToJsonString(), key, header);
+        return new PlannedRequest(kind, method, path, correlationId, host, wait, target, ifMatch, body?.ToJsonString(), key, header)
+        {
+            Title = body?["title"]?.GetValue<string>(),
+        };
     }
 
     private async Task<Exchange> SendAsync(PlannedRequest planned)
@@ -119,11 +126,13 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
                 if (kind == RequestKind.Create && !replayed) pool.Created(answer.Id);
                 pool.Answered(answer.Id, response.Headers.ETag?.ToString());
             }
+            if (kind is RequestKind.Delete or RequestKind.Restore or RequestKind.Purge && response.IsSuccessStatusCode && target is { } written)
+                pool.Written(kind, written.Id, IfMatchVersion(ifMatch));
             return new Exchange(kind, correlationId, wait, answer?.Id ?? target?.Id, (int)response.StatusCode, response.Headers.RetryAfter is not null,
                 CaughtUp(response), kind == RequestKind.Read ? null : answer, elapsed.Elapsed, null)
             {
                 Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent, Replayed = replayed,
-                ETag = response.Headers.ETag?.ToString(),
+                ETag = response.Headers.ETag?.ToString(), IfMatchVersion = IfMatchVersion(ifMatch), Title = planned.Title,
             };
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -131,6 +140,7 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
             return new Exchange(kind, correlationId, wait, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name)
             {
                 Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent,
+                IfMatchVersion = IfMatchVersion(ifMatch), Title = planned.Title,
             };
         }
     }
@@ -143,40 +153,49 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         if (todo.ValueKind != JsonValueKind.Object) return null;
         var order = todo.GetProperty("order");
         return new AnsweredTodo(todo.GetProperty("id").GetGuid(), todo.GetProperty("title").GetString()!, todo.GetProperty("completed").GetBoolean(),
-            order.ValueKind == JsonValueKind.Null ? null : order.GetInt32(), long.Parse(etag.Tag.Trim('"')));
+            order.ValueKind == JsonValueKind.Null ? null : order.GetInt32(), long.Parse(etag.Tag.Trim('"')), ReadModelChecks.DueDateOf(todo));
     }
+
+    private static long? IfMatchVersion(string? ifMatch) => ifMatch is null ? null : long.Parse(ifMatch.Trim('"'));
 
     private static bool? CaughtUp(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Read-Model-Caught-Up", out var values) ? values.Single() == "true" : null;
 
-    private static JsonObject CreateBody(Random random)
+    /// <summary>A title, sometimes completed, an order, a due date (a v2 <c>TodoCreated</c>).</summary>
+    private static JsonObject CreateBody(Random random, string correlationId)
     {
-        var body = new JsonObject { ["title"] = Title(random) };
+        var body = new JsonObject { ["title"] = Title(correlationId) };
         if (random.Next(3) == 0) body["completed"] = true;
         if (random.Next(2) == 0) body["order"] = random.Next(100);
+        if (random.Next(3) == 0) body["dueDate"] = DueDate(random);
         return body;
     }
 
-    /// <summary>Any non-empty mix of title, completed and order; the order sometimes cleared with null.</summary>
-    private static JsonObject UpdateBody(Random random)
+    /// <summary>Any non-empty mix of title, completed, order and due date; the order and due date sometimes cleared with null.</summary>
+    private static JsonObject UpdateBody(Random random, string correlationId)
     {
         var body = new JsonObject();
         while (body.Count == 0)
         {
-            if (random.Next(2) == 0) body["title"] = Title(random);
+            if (random.Next(2) == 0) body["title"] = Title(correlationId);
             if (random.Next(2) == 0) body["completed"] = random.Next(2) == 0;
             if (random.Next(3) == 0) body["order"] = random.Next(5) == 0 ? null : random.Next(100);
+            if (random.Next(4) == 0) body["dueDate"] = random.Next(4) == 0 ? null : DueDate(random);
         }
         return body;
     }
 
-    /// <summary>A full representation: title and completed always, the order sometimes left out (no order).</summary>
-    private static JsonObject PutBody(Random random)
+    /// <summary>A full representation: title and completed always, the order and the due date sometimes left out (none).</summary>
+    private static JsonObject PutBody(Random random, string correlationId)
     {
-        var body = new JsonObject { ["title"] = Title(random), ["completed"] = random.Next(2) == 0 };
+        var body = new JsonObject { ["title"] = Title(correlationId), ["completed"] = random.Next(2) == 0 };
         if (random.Next(3) != 0) body["order"] = random.Next(100);
+        if (random.Next(2) == 0) body["dueDate"] = DueDate(random);
         return body;
     }
+
+    /// <summary>One of a few weeks of days, so that PATCHes often send the day a todo already has and change nothing.</summary>
+    private static string DueDate(Random random) => new DateOnly(2027, 1, 1).AddDays(random.Next(21)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static Guid SeededUuid(Random random)
     {
@@ -187,7 +206,12 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         return new Guid(bytes);
     }
 
-    private static string Title(Random random) => $"todo {random.Next(1000)}";
+    /// <summary>Unique to the request (and its twin sent again with the same body), so a purged todo's titles can be searched for.</summary>
+    private static string Title(string correlationId) => $"todo {correlationId}";
+
+    /// <summary>Finds the titles <see cref="Title"/> makes (correlation ids <c>soak-writer-sequence</c>) in any text.</summary>
+    [GeneratedRegex(@"todo soak-\d+-\d+")]
+    public static partial Regex Titles();
 
     /// <summary>One request as drawn, so that a keyed one can be sent again exactly.</summary>
     private sealed record PlannedRequest(
@@ -195,5 +219,7 @@ internal sealed class Workload(SoakCluster cluster, long seed) : IDisposable
         string? IfMatch, string? Body, string? IdempotencyKey, string? IdempotencyKeyHeader)
     {
         public bool Concurrent { get; init; }
+
+        public string? Title { get; init; }
     }
 }
