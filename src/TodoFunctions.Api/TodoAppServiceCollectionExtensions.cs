@@ -22,6 +22,7 @@ public static class TodoAppServiceCollectionExtensions
         services.AddSingleton<ProjectTodoStatistics>();
         services.AddChangeFeedProjection(options => options.StatisticsProcessorName, (provider, events, cancellationToken) =>
             provider.GetRequiredService<ProjectTodoStatistics>().Run(events, cancellationToken));
+        services.AddNewerSchemaParkResumer();
         return services;
     }
 }

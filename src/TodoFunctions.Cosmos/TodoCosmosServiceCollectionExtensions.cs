@@ -113,4 +113,13 @@ public static class TodoCosmosServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>Resumes todos parked at a newer release's event once this release reads it (<see cref="NewerSchemaParkResumer"/>).</summary>
+    public static IServiceCollection AddNewerSchemaParkResumer(this IServiceCollection services) =>
+        services.AddHostedService(provider => new NewerSchemaParkResumer(
+            provider.GetRequiredService<ProjectionAdministration>(),
+            provider.GetRequiredService<TodoStoreInitializer>(),
+            provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<NewerSchemaParkResumer>>()));
 }

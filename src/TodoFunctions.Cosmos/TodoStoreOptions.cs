@@ -65,6 +65,12 @@ public sealed class TodoStoreOptions
     public TimeSpan ProjectionProgressTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often an instance looks for todos an older release parked at an event this release reads, and resumes them
+    /// (it also looks once when it starts).
+    /// </summary>
+    public TimeSpan NewerSchemaParkResumeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How long an instance keeps acting on the read-model pointer it last read: reads cost one request less, and a
     /// rebuild waits twice this long after telling instances to write the new container, before switching to it.
     /// </summary>

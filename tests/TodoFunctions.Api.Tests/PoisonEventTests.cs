@@ -29,7 +29,7 @@ public sealed class PoisonEventTests(LocalHostFixture fixture, ITestOutputHelper
         var bystander = await client.CreateTodoAsync("""{"title":"bystander"}""");
 
         var appended = Stopwatch.GetTimestamp();
-        await fixture.Events.AppendAsync(poisonedId, "TodoArchived", new { reason = "written by a newer app" });
+        await fixture.Events.AppendAsync(poisonedId, "todo_archived", new { reason = "written by a newer app" });
         var deadLetter = await WaitForDeadLetterAsync(poisonedId);
         output.WriteLine($"Poison event appended -> dead-letter record readable: {Stopwatch.GetElapsedTime(appended).TotalMilliseconds:0} ms");
         // A later event of the parked todo waits behind the poison; the write side takes it as usual.
@@ -43,9 +43,9 @@ public sealed class PoisonEventTests(LocalHostFixture fixture, ITestOutputHelper
 
         Assert.Equal(poisonedId, deadLetter.GetProperty("todoId").GetGuid());
         Assert.Equal(3, deadLetter.GetProperty("version").GetInt64());
-        Assert.Equal("TodoArchived", deadLetter.GetProperty("eventType").GetString());
-        Assert.Equal("TodoArchived", deadLetter.GetProperty("event").GetProperty("type").GetString());
-        Assert.Contains("TodoArchived", deadLetter.GetProperty("error").GetString());
+        Assert.Equal("todo_archived", deadLetter.GetProperty("eventType").GetString());
+        Assert.Equal("todo_archived", deadLetter.GetProperty("event").GetProperty("type").GetString());
+        Assert.Contains("todo_archived", deadLetter.GetProperty("error").GetString());
         Assert.True(deadLetter.GetProperty("attempts").GetInt32() >= 1);
 
         // The dead-letter record comes first, the parked marker right after it; the statistics park the todo too.

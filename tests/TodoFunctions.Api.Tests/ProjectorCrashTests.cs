@@ -38,7 +38,7 @@ public sealed class ProjectorCrashTests(ProjectorCrashTests.Data data) : IClassF
                 await commands.ExecuteAsync(id, new UpdateTodo(Title: $"todo {i} changed", Completed: true), context, CancellationToken.None);
                 if (i % PoisonEvery == 0)
                 {
-                    await data.Events.AppendAsync(id, "TodoArchived", new { reason = "written by a newer app" });
+                    await data.Events.AppendAsync(id, "todo_archived", new { reason = "written by a newer app" });
                     poisoned.Add((id, 4));
                 }
                 await commands.ExecuteAsync(id, new UpdateTodo(Order: Todos + i), context, CancellationToken.None);

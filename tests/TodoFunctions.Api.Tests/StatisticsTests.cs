@@ -126,7 +126,7 @@ public sealed class StatisticsPoisonTests(LocalHostFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync(poisoned.Url(), Json("""{"completed":true}"""))).StatusCode);
         await Eventually.ReadAsync(StatisticsAsync, stats => stats.Completed == 1, "the completion to be counted");
 
-        await fixture.Events.AppendAsync(id, "TodoArchived", new { reason = "written by a newer app" });
+        await fixture.Events.AppendAsync(id, "todo_archived", new { reason = "written by a newer app" });
         var parked = await Eventually.ReadAsync(ParkedAsync, todos => todos.Length == 2, "both projections to park the todo");
         Assert.Equal(["statistics", "todos"], parked.Select(todo => todo.GetProperty("projection").GetString()).Order());
         Assert.All(parked, todo => Assert.Equal((id, 3L), (todo.GetProperty("todoId").GetGuid(), todo.GetProperty("parkedAtVersion").GetInt64())));

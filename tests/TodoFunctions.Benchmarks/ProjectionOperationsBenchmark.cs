@@ -25,7 +25,7 @@ internal static class ProjectionOperationsBenchmark
     private const int SeededTodos = 1000;
     private const int EventsPerSeededTodo = 3;
     private const int PoisonSamples = 20; // at most the 32 messages one peek returns, so every record is seen
-    private const string UnknownEventType = "TodoArchived";
+    private const string UnknownEventType = "todo_archived";
 
     private static readonly TimeSpan PointerCacheDuration = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StatusPollInterval = TimeSpan.FromMilliseconds(20);

@@ -85,7 +85,7 @@ public sealed class ParkedRetryRaceTests(CosmosEndpoint endpoint) : IClassFixtur
         var id = await store.CreateAsync("walk the dog");
         // The change feed delivered v2 (poison) and v3; the event store, read as a lagging replica would, has v1 only.
         await store.Projector.ProjectAsync(
-            [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "TodoArchived"),
+            [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "todo_archived"),
                 store.Codec.EventFor(id, 3, new TodoCompleted(), DateTimeOffset.UtcNow, new CommandContext("c"))],
             default);
         await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the dog twice"), TodoStoreHarness.NoWait(), default);
@@ -102,7 +102,7 @@ public sealed class ParkedRetryRaceTests(CosmosEndpoint endpoint) : IClassFixtur
     private static async Task<Guid> ParkedAtTwoAndFixedAsync(TodoStoreHarness store, bool appendAfterThePoison)
     {
         var id = await store.CreateAsync("walk the dog");
-        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(id, 2, "TodoMarkedDone"), snapshot => snapshot["completed"] = true);
+        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(id, 2, "todo_marked_done"), snapshot => snapshot["completed"] = true);
         if (appendAfterThePoison)
             await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the dog twice"), TodoStoreHarness.NoWait(), default);
         await store.Projector.ProjectAsync(await store.DocumentsOfAsync(id), default);

@@ -23,21 +23,21 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
 
         // A newer writer's event this projector does not know, appended the way the store appends: with the snapshot.
         var appendedAt = DateTimeOffset.UtcNow;
-        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(poisoned, 2, "TodoMarkedDone"), snapshot => snapshot["completed"] = true);
+        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(poisoned, 2, "todo_marked_done"), snapshot => snapshot["completed"] = true);
         await store.Commands.ExecuteAsync(poisoned, new UpdateTodo(Title: "walk the dog twice"), TodoStoreHarness.NoWait(), default);
         var otherUpdated = await store.Commands.ExecuteAsync(other, new UpdateTodo(Completed: true), new CommandContext("c"), default);
         await TodoStoreHarness.EventuallyAsync(async () => (await store.Admin.ListParkedAsync(default)).Count > 0);
 
         Assert.True(Assert.IsType<CommandOutcome.Succeeded>(otherUpdated).ReadModelCaughtUp);
         var parked = Assert.Single(await store.Admin.ListParkedAsync(default));
-        Assert.Equal((poisoned, 2L, "TodoMarkedDone", Attempts), (parked.TodoId, parked.ParkedAtVersion, parked.EventType, parked.Attempts));
+        Assert.Equal((poisoned, 2L, "todo_marked_done", Attempts), (parked.TodoId, parked.ParkedAtVersion, parked.EventType, parked.Attempts));
         var stale = await store.ReadModel.GetAsync(poisoned, default);
         Assert.Equal(("walk the dog", 1L, true, (long?)2), (stale!.Title, stale.Version, stale.IsStale, stale.ParkedAtVersion));
         Assert.Contains(await store.ReadModel.ListAsync(default), todo => todo.Id == poisoned && todo.IsStale);
         Assert.False((await store.ReadModel.GetAsync(other, default))!.IsStale);
 
         var early = await store.Admin.RetryParkedAsync(poisoned, default);
-        Assert.Contains("TodoMarkedDone", Assert.IsType<RetryParkedOutcome.StillFailing>(early).Error);
+        Assert.Contains("todo_marked_done", Assert.IsType<RetryParkedOutcome.StillFailing>(early).Error);
 
         await store.Events.ReplaceItemAsync(
             store.Codec.EventFor(poisoned, 2, new TodoCompleted(), DateTimeOffset.UtcNow, new CommandContext("operator's fix")),
@@ -49,15 +49,15 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
         Assert.Empty(await store.Admin.ListParkedAsync(default));
         var dead = Assert.Single(store.Poison.Recorded);
         output.WriteLine($"poison event appended to dead-letter record (change feed polled every 50 ms): {(dead.ParkedAt - appendedAt).TotalMilliseconds:0} ms");
-        Assert.Equal((poisoned, 2L, "TodoMarkedDone", Attempts), (dead.TodoId, dead.Version, dead.EventType, dead.Attempts));
-        Assert.Equal("TodoMarkedDone", dead.Event.GetProperty("type").GetString());
+        Assert.Equal((poisoned, 2L, "todo_marked_done", Attempts), (dead.TodoId, dead.Version, dead.EventType, dead.Attempts));
+        Assert.Equal("todo_marked_done", dead.Event.GetProperty("type").GetString());
         Assert.Contains("unknown event type", dead.Error);
         var afterwards = await store.Commands.ExecuteAsync(poisoned, new UpdateTodo(Order: 1), new CommandContext("c"), default);
         Assert.True(Assert.IsType<CommandOutcome.Succeeded>(afterwards).ReadModelCaughtUp);
     }
 
     [Theory]
-    [InlineData("TodoArchived", 1, "{}")]
+    [InlineData("todo_archived", 1, "{}")]
     [InlineData("TodoTitleUpdated", 0, """{"title":"walk the cat"}""")]
     [InlineData("TodoTitleUpdated", 1, """{"title":5}""")]
     public async Task An_event_of_an_unknown_type_or_schema_version_or_with_an_undecodable_payload_parks_its_todo_and_holds_the_later_events(
@@ -122,7 +122,7 @@ public sealed class PoisonEventTests(CosmosEndpoint endpoint, ITestOutputHelper 
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromMilliseconds(300));
         var id = await store.CreateAsync("walk the dog");
-        IReadOnlyList<EventDocument> batch = [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "TodoArchived")];
+        IReadOnlyList<EventDocument> batch = [.. await store.DocumentsOfAsync(id), TodoStoreHarness.ForeignEvent(id, 2, "todo_archived")];
 
         store.Poison.Refuse = true;
         var failure = await Assert.ThrowsAsync<PoisonRecordingFailedException>(() => store.Projector.ProjectAsync(batch, default));

@@ -113,7 +113,7 @@ public sealed class RebuildTests(CosmosEndpoint endpoint, ITestOutputHelper outp
         await using var store = await StartAsync(withProjector: true);
         var poisoned = await store.CreateAsync("walk the dog", waitForReadModel: true);
         var healthy = await store.CreateAsync("feed the cat", waitForReadModel: true);
-        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(poisoned, 2, "TodoArchived"), _ => { });
+        await store.AppendForeignEventAsync(TodoStoreHarness.ForeignEvent(poisoned, 2, "todo_archived"), _ => { });
         await TodoStoreHarness.EventuallyAsync(async () => (await store.Admin.ListParkedAsync(default)).Count > 0);
 
         await RebuildAsync(store);

@@ -128,14 +128,16 @@ public sealed partial class ProjectionAdministration
         var live = pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
         var parked = await live.QueryAllAsync<ParkedDocument>(
             new QueryDefinition("SELECT c.id, c.kind, c.parked FROM c WHERE IS_OBJECT(c.parked)"), null, cancellationToken);
-        return [.. parked.Select(document => document.Kind == TodoStatisticsDocument.DocumentKind
-                ? document.Parked.Of(TodoStatisticsDocument.TodoIdOf(document.Id), ProjectionNames.Statistics)
-                : document.Parked.Of(Guid.Parse(document.Id), ProjectionNames.Todos))
-            .OrderBy(todo => todo.ParkedAt)];
+        return [.. parked.Select(document => document.ToParkedTodo()).OrderBy(todo => todo.ParkedAt)];
     }
 
     /// <summary>What the parked list reads of a todo view or a statistics document.</summary>
-    private sealed record ParkedDocument(string Id, string? Kind, ParkedMarker Parked);
+    private sealed record ParkedDocument(string Id, string? Kind, ParkedMarker Parked)
+    {
+        public ParkedTodo ToParkedTodo() => Kind == TodoStatisticsDocument.DocumentKind
+            ? Parked.Of(TodoStatisticsDocument.TodoIdOf(Id), ProjectionNames.Statistics)
+            : Parked.Of(Guid.Parse(Id), ProjectionNames.Todos);
+    }
 
     /// <summary>
     /// Re-reads a parked todo's stream from the event store after its last applied version and applies it, for each

@@ -55,6 +55,9 @@ internal interface ITodoDocumentWriter
 
     /// <summary>The marker of the todo's document in <paramref name="container"/>; <c>null</c> when it is not parked there.</summary>
     Task<ParkedMarker?> ReadParkedAsync(Container container, Guid todoId, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="parked"/> waits for a newer release's event that this release reads: resuming it needs no fix.</summary>
+    bool ReadsAwaitedSchema(ParkedMarker parked);
 }
 
 /// <summary>The projections that keep a document per todo in the read containers.</summary>
@@ -117,7 +120,7 @@ internal abstract class TodoDocumentWriter<TDocument>(
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
             var projected = current?.ToStream(stored!.Value.ETag) ?? TodoStream.Unwritten(todoId) with { ETag = stored?.ETag };
             // A todo parked at an event of a newer schema resumes by itself once an instance that reads it sees the todo again.
-            if (current?.Parked is { } held && delivered is not null && !AwaitedSchemaIsRead(held))
+            if (current?.Parked is { } held && delivered is not null && !ReadsAwaitedSchema(held))
             {
                 // The change feed moves past the held events once this returns: the marker must say how far they go.
                 if (delivered.HighestVersion <= held.HeldThrough) return new ProjectionResult.Parked(held);
@@ -127,7 +130,7 @@ internal abstract class TodoDocumentWriter<TDocument>(
                 continue;
             }
 
-            var (pending, unreadablePending) = await PendingAsync(projected, delivered, cancellationToken);
+            var (pending, unreadablePending) = await PendingAsync(projected, current?.Parked is null ? delivered : null, cancellationToken);
             var (folded, failure) = Fold(projected, pending);
             if (failure is null && unreadablePending is { } unreadable) failure = Failure.Of(unreadable, folded.Version);
             if (failure is null && current?.Parked is { } retried && folded.Version < retried.HeldThrough)
@@ -135,7 +138,8 @@ internal abstract class TodoDocumentWriter<TDocument>(
             if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
 
             var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
-            if (parked is not null && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
+            // A newer release's event is not poison: it would only leave its title in the dead letters for good.
+            if (parked is { NewerSchemaVersion: null } && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
             {
                 await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt, projection), cancellationToken);
                 recorded = true;
@@ -147,7 +151,8 @@ internal abstract class TodoDocumentWriter<TDocument>(
 
     /// <summary>
     /// The events not applied yet, in stream order: the delivered ones when they follow on, otherwise (a delivery that
-    /// skips a version, a feed that starts mid-stream, a retry) read from the event store, so no event is ever skipped.
+    /// skips a version, a feed that starts mid-stream, a retry, a parked todo) read from the event store, so no event is
+    /// ever skipped. A parked todo's held events were never delivered with the ones at hand, which may even be all old.
     /// </summary>
     private async Task<(IReadOnlyList<EventDocument> Events, UnreadableEvent? Unreadable)> PendingAsync(
         TodoStream projected, Delivery? delivery, CancellationToken cancellationToken)
@@ -225,7 +230,7 @@ internal abstract class TodoDocumentWriter<TDocument>(
             failure.NewerSchemaVersion);
     }
 
-    private bool AwaitedSchemaIsRead(ParkedMarker parked) =>
+    public bool ReadsAwaitedSchema(ParkedMarker parked) =>
         parked.NewerSchemaVersion is { } version && codec.Reads(parked.EventType, version);
 
     private static async Task<bool> TryWriteAsync(Container container, TDocument document, string? etag, CancellationToken cancellationToken)

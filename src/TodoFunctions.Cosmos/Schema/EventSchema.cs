@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace TodoFunctions.Cosmos;
 
@@ -20,7 +21,7 @@ public sealed partial record EventSchema(int FoldVersion, IReadOnlyDictionary<st
         : throw new InvalidOperationException($"The event type {type} has no entry in the event schema; add one to TodoEventSchema.cs.");
 
     /// <summary>Whether this code reads events of <paramref name="type"/> stored at <paramref name="schemaVersion"/>.</summary>
-    public bool Reads(string type, int schemaVersion) => !Upcasters.TryGetValue(type, out var chain) || schemaVersion <= chain.Count + 1;
+    public bool Reads(string type, int schemaVersion) => Upcasters.TryGetValue(type, out var chain) && schemaVersion <= chain.Count + 1;
 
     /// <summary>This schema with one more version of <paramref name="type"/>, reached from the current one by <paramref name="upcaster"/>.</summary>
     public EventSchema WithUpcaster(string type, Func<StoredEventData, StoredEventData> upcaster) => this with
@@ -29,13 +30,16 @@ public sealed partial record EventSchema(int FoldVersion, IReadOnlyDictionary<st
     };
 
     /// <summary>
-    /// The event of a stored document in this code's current shape of its type. A type the schema does not know is
-    /// left as stored, for the decoder to refuse; a version newer than this code reads is never guessed at.
+    /// The event of a stored document in this code's current shape of its type. A type the schema does not know, or a
+    /// version newer than this code reads, is never guessed at: when the document reads as an event (a type named as
+    /// event types are, a version, a data object) a newer release wrote it; otherwise it is left as stored, for the
+    /// decoder to refuse as corrupt.
     /// </summary>
     public StoredEventData Upcast(EventDocument document)
     {
         var stored = new StoredEventData(document.Type, document.Data);
-        if (!Upcasters.TryGetValue(document.Type, out var chain)) return stored;
+        if (!Upcasters.TryGetValue(document.Type, out var chain))
+            return ReadsAsAnEvent(document) ? throw EventFromNewerReleaseException.OfUnknownType(document.Id, document.Type, document.SchemaVersion) : stored;
         if (document.SchemaVersion > chain.Count + 1)
             throw new EventFromNewerReleaseException(document.Id, document.Type, document.SchemaVersion, chain.Count + 1);
         if (document.SchemaVersion < 1)
@@ -44,4 +48,11 @@ public sealed partial record EventSchema(int FoldVersion, IReadOnlyDictionary<st
             stored = chain[version - 1](stored);
         return stored;
     }
+
+    private static bool ReadsAsAnEvent(EventDocument document) =>
+        EventTypeName().IsMatch(document.Type ?? "") && document.SchemaVersion >= 1 && document.Data.ValueKind == JsonValueKind.Object;
+
+    /// <summary>How every event type is named: a PascalCase name, as the records in <c>TodoEvents.cs</c> are.</summary>
+    [GeneratedRegex("^[A-Z][A-Za-z0-9]*$")]
+    private static partial Regex EventTypeName();
 }
