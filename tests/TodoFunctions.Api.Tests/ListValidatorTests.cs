@@ -18,7 +18,9 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
     [Fact]
     public async Task An_unchanged_list_answers_304_with_its_weak_etag_and_no_body()
     {
-        await client.CreateTodoAsync("""{"title":"polled"}""");
+        var created = await client.CreateTodoAsync("""{"title":"polled"}""");
+        // The statistics document shares the read container, so its write moves the list's tag once more.
+        await Eventually.ReadAsync(() => StatisticsDocumentExistsAsync(created), exists => exists, "the statistics projection to write the todo's document");
         var etag = await ListETagAsync();
 
         using var response = await GetIfNoneMatchAsync("todos", etag);
