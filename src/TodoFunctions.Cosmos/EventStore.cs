@@ -148,13 +148,27 @@ public sealed class EventStore
                 .WithParameter("@from", fromVersion),
             limit + 1,
             cancellationToken)).Readable();
-        // An empty page of a stream that starts at version 1 says nothing of the todo: its snapshot does.
-        if (events.Count == 0 && (fromVersion <= 1 || await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken) is null))
+        // Read after the events: an empty page of a stream that starts at version 1 says nothing of the todo, its snapshot
+        // does; and a snapshot that says purged (rewritten in TodoPurged's batch) masks what the in-place masking has not reached yet.
+        var snapshot = await ReadSnapshotAsync(todoId, cancellationToken);
+        if (events.Count == 0 && (fromVersion <= 1 || snapshot is null))
             return null;
-        return events.Count > limit
-            ? new EventPage([.. events.Take(limit).Select(RecordedEvent.From)], events[limit].Version)
-            : new EventPage([.. events.Select(RecordedEvent.From)], null);
+        var shown = events.Take(limit).Select(RecordedEvent.From).Select(recorded => IsPurged(snapshot) ? PersonalEventFields.Masked(recorded) : recorded);
+        return new EventPage([.. shown], events.Count > limit ? events[limit].Version : null);
     }
+
+    /// <summary>
+    /// Whether the stream holds <see cref="TodoPurged"/>: one point read of its snapshot, which the purge's batch rewrote.
+    /// A read of the log that asks this after reading its events shows no title once the purge is appended, masked in place or not.
+    /// </summary>
+    internal async Task<bool> IsPurgedAsync(Guid todoId, CancellationToken cancellationToken) => IsPurged(await ReadSnapshotAsync(todoId, cancellationToken));
+
+    private async Task<EventDocument?> ReadSnapshotAsync(Guid todoId, CancellationToken cancellationToken) =>
+        (await container.ReadOptionalAsync<EventDocument>(EventDocument.SnapshotId(todoId), PartitionOf(todoId), cancellationToken))?.Document;
+
+    private static bool IsPurged(EventDocument? snapshot) =>
+        snapshot is not null && snapshot.Data.ValueKind == JsonValueKind.Object
+        && snapshot.Data.TryGetProperty("purged", out var purged) && purged.ValueKind == JsonValueKind.True;
 
     /// <summary>
     /// A stream's events after <paramref name="afterVersion"/>, each read on its own from raw JSON as the projector reads

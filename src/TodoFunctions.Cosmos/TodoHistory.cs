@@ -4,7 +4,8 @@ namespace TodoFunctions.Cosmos;
 
 /// <summary>
 /// A todo as it was at a version or a time: the first events of its stream, read with one single-partition query
-/// bounded by that point (so the events after it are never read), folded with the write side's fold and upcasters.
+/// bounded by that point (so the events after it are never read), folded with the write side's fold and upcasters; and
+/// one point read of its snapshot, since a purged todo's past is not served.
 /// </summary>
 public sealed class TodoHistory
 {
@@ -24,7 +25,7 @@ public sealed class TodoHistory
     {
         if (version < 1) return null;
         var events = await ReadUpToAsync(todoId, "c.version", version, cancellationToken);
-        return events.Count == version ? Fold(todoId, events) : null;
+        return events.Count == version ? await FoldAsync(todoId, events, cancellationToken) : null;
     }
 
     /// <summary>The stream folded up to its last event recorded at or before <paramref name="time"/>; <c>null</c> when it had none by then.</summary>
@@ -34,20 +35,21 @@ public sealed class TodoHistory
         var events = await ReadUpToAsync(todoId, "c.timestamp", time.ToUniversalTime(), cancellationToken);
         // Two writers' clocks may disagree: a later version stamped earlier than a missing one is not part of the past yet.
         var recordedBy = events.TakeWhile((document, index) => document.Version == index + 1).ToList();
-        return recordedBy.Count == 0 ? null : Fold(todoId, recordedBy);
+        return recordedBy.Count == 0 ? null : await FoldAsync(todoId, recordedBy, cancellationToken);
     }
 
     private async Task<IReadOnlyList<EventDocument>> ReadUpToAsync(Guid todoId, string boundedPath, object bound, CancellationToken cancellationToken) =>
         (await store.QueryEventsAsync(
             todoId, new QueryDefinition(string.Format(EventsUpTo, boundedPath)).WithParameter("@bound", bound), pageSize: null, cancellationToken)).Readable();
 
-    private PastTodo Fold(Guid todoId, IReadOnlyList<EventDocument> events) =>
-        new(codec.Fold(TodoStream.Unwritten(todoId), events), events[^1].Timestamp);
+    /// <summary>Whether the stream is purged is asked after its events are read, so a purge appended meanwhile is seen.</summary>
+    private async Task<PastTodo> FoldAsync(Guid todoId, IReadOnlyList<EventDocument> events, CancellationToken cancellationToken) =>
+        new(codec.Fold(TodoStream.Unwritten(todoId), events), events[^1].Timestamp, await store.IsPurgedAsync(todoId, cancellationToken));
 }
 
-/// <summary>A todo's stream folded up to a past event, and when that event was recorded.</summary>
-public sealed record PastTodo(TodoStream Stream, DateTimeOffset RecordedAt)
+/// <summary>A todo's stream folded up to a past event, when that event was recorded, and whether the todo has since been purged.</summary>
+public sealed record PastTodo(TodoStream Stream, DateTimeOffset RecordedAt, bool PurgedSince)
 {
-    /// <summary>The todo as a GET would have answered it then: <c>null</c> while it was in the trash (or once purged).</summary>
-    public TodoView? Todo => Stream.State is { IsDeleted: false } ? Stream.ToView() : null;
+    /// <summary>The todo as a GET would have answered it then: <c>null</c> while it was in the trash, and for good once it is purged.</summary>
+    public TodoView? Todo => Stream.State is { IsDeleted: false } && !PurgedSince ? Stream.ToView() : null;
 }

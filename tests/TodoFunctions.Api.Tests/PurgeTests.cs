@@ -35,6 +35,8 @@ public sealed class PurgeTests(LocalHostFixture fixture) : IClassFixture<LocalHo
         await restore.AssertProblemAsync(HttpStatusCode.NotFound);
         using var again = await client.DeleteAsync(TrashUrl(todo));
         await again.AssertProblemAsync(HttpStatusCode.NotFound);
+        using var past = await client.GetAsync($"{todo.Url()}?version=1");
+        Assert.Contains("purged", (await past.AssertProblemAsync(HttpStatusCode.NotFound)).GetProperty("detail").GetString());
         Assert.Equal(["TodoCreated", "TodoDeleted", "TodoPurged"], (await client.ListEventsAsync(todo.Url())).Select(e => e.GetProperty("type").GetString()));
     }
 
@@ -124,7 +126,7 @@ public sealed class PurgeTests(LocalHostFixture fixture) : IClassFixture<LocalHo
     }
 
     [EmbeddedEmulatorFact]
-    public async Task A_database_failing_mid_masking_still_answers_204_for_the_stored_purge_and_the_projector_then_finishes_the_masking()
+    public async Task A_database_failing_mid_masking_still_answers_204_for_the_stored_purge_the_log_and_the_past_already_show_no_title_and_the_projector_then_finishes_the_masking()
     {
         var secret = $"purge-me-{Guid.NewGuid():N}";
         var todo = await client.CreateTodoAsync($$"""{"title":"{{secret}}"}""");
@@ -146,6 +148,7 @@ public sealed class PurgeTests(LocalHostFixture fixture) : IClassFixture<LocalHo
             Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
             Assert.Equal("false", purged.Header("X-Read-Model-Caught-Up"));
             Assert.Contains(secret, await StoredDocumentsAsync());
+            await AssertShownNowhereAsync(secret, LogAndPast(todo));
         }
         finally
         {
@@ -159,13 +162,21 @@ public sealed class PurgeTests(LocalHostFixture fixture) : IClassFixture<LocalHo
 
     private async Task AssertFoundNowhereAsync(JsonElement todo, string secret)
     {
-        foreach (var url in new[] { todo.Url(), $"{todo.Url()}/events", "todos", "todos/trash" })
+        await AssertShownNowhereAsync(secret, [todo.Url(), "todos", "todos/trash", .. LogAndPast(todo)]);
+        Assert.DoesNotContain(secret, await StoredDocumentsAsync());
+    }
+
+    private async Task AssertShownNowhereAsync(string secret, IEnumerable<string> urls)
+    {
+        foreach (var url in urls)
         {
             using var answer = await client.GetAsync(url);
             Assert.DoesNotContain(secret, await answer.Content.ReadAsStringAsync());
         }
-        Assert.DoesNotContain(secret, await StoredDocumentsAsync());
     }
+
+    /// <summary>The reads of the event log: they mask a purged todo as soon as <c>TodoPurged</c> is appended.</summary>
+    private static string[] LogAndPast(JsonElement todo) => [$"{todo.Url()}/events", $"{todo.Url()}?version=1", $"{todo.Url()}?asOf=2999-01-01T00:00:00Z"];
 
     /// <summary>Every document of every container of the app's database (events, both read containers, leases), as stored.</summary>
     private async Task<string> StoredDocumentsAsync()

@@ -31,9 +31,12 @@ public sealed class HistoryCostTests(CosmosEndpoint endpoint, ITestOutputHelper 
         Report("version 1,000 of 1,000 events", wholeLong);
         Assert.Equal((10, 10, 1000), (shortPast!.Stream.Version, longPast!.Stream.Version, longEnd!.Stream.Version));
         Assert.Equal(shortPast.Stream.State, longPast.Stream.State);
-        Assert.All(onLong.Requests, request => Assert.StartsWith("POST ", request));
-        Assert.Equal(onShort.Requests, onLong.Requests);
-        Assert.Equal(onShort.RequestCharge, onLong.RequestCharge);
+        // The bounded query, and one point read of the snapshot: a purged todo's past is not served.
+        Assert.All(onLong.Requests.SkipLast(1), request => Assert.StartsWith("POST ", request));
+        Assert.EndsWith(":snapshot", onLong.Requests[^1]);
+        Assert.Equal(Shape(onShort, shortStream), Shape(onLong, longStream));
+        // The point read costs 1 RU per KiB of the snapshot, which a few more digits may take past a KiB boundary.
+        Assert.InRange(onLong.RequestCharge - onShort.RequestCharge, 0, 1);
     }
 
     [Fact]
@@ -53,9 +56,12 @@ public sealed class HistoryCostTests(CosmosEndpoint endpoint, ITestOutputHelper 
         Report("events 500-599 of 1,000", inMiddle);
         Assert.Equal((1L, 100L, 101L), (first!.Events[0].Version, first.Events[^1].Version, first.NextVersion!.Value));
         Assert.Equal((500L, 599L, 600L), (middle!.Events[0].Version, middle.Events[^1].Version, middle.NextVersion!.Value));
-        Assert.Equal(atStart.Requests, inMiddle.Requests);
+        Assert.Equal(Shape(atStart, shortStream), Shape(inMiddle, todoId));
         Assert.Equal(atStart.RequestCharge, inMiddle.RequestCharge);
     }
+
+    /// <summary>The requests with the todo's id left out of the snapshot's point read.</summary>
+    private static IEnumerable<string> Shape(RequestLog.Tally tally, Guid todoId) => tally.Requests.Select(request => request.Replace(todoId.ToString(), "{todoId}"));
 
     /// <summary>A todo whose stream holds <paramref name="length"/> events, appended straight to the store.</summary>
     private static async Task<Guid> GrowAsync(TodoStoreHarness store, int length)

@@ -31,6 +31,7 @@ internal static partial class HistoricalReads
             (null, { } atTime) => await history.AsOfAsync(todoId, atTime, cancellationToken),
             _ => throw QueryParameters.Refused($"Give either {VersionParameter} or {AsOfParameter}, not both."),
         };
+        if (past is { PurgedSince: true }) return Problems.Purged();
         var todo = past?.Todo;
         var etag = todo is null ? null : EntityTags.For(todo.Version);
         if (!EntityTags.Match(request, etag)) return Problems.ForRefusal(new CommandOutcome.PreconditionFailed(todo?.Version));

@@ -35,6 +35,9 @@ internal static class Problems
     /// <summary>A past state asked for by version or time (<see cref="HistoricalReads"/>) that the todo did not have.</summary>
     public static HttpAnswer NotThen(string detail) => Problem(StatusCodes.Status404NotFound, detail);
 
+    /// <summary>Any past state of a purged todo: its history is not served, even the versions before its deletion.</summary>
+    public static HttpAnswer Purged() => Problem(StatusCodes.Status404NotFound, "This todo was purged: neither it nor its past states are served any more.");
+
     public static HttpAnswer NoSuchResource() => Problem(StatusCodes.Status404NotFound, "Nothing is served at this path; the API is under /api/todos.");
 
     public static HttpAnswer MethodNotAllowed(string method, string allowedMethods) =>

@@ -48,12 +48,16 @@ internal sealed class PurgeMasking(CosmosClient client, IOptions<TodoStoreOption
     }
 
     /// <summary>
-    /// A keyed request's stored answer shows the todo as it was then. The record stays valid, so a replay still answers,
-    /// with the masked title; a replace restarts the record's TTL, so it is shortened by the time already served.
+    /// A keyed request's stored answer shows the todo as it was then, and its fingerprint hashes the request's body, which
+    /// may hold a title that could be confirmed offline by guessing: both are masked, so a repeat of that request gets the
+    /// key-reuse answer (422). The purge's own answer shows no title and its request has no body: it keeps its fingerprint,
+    /// so a keyed purge still replays. A replace restarts the record's TTL, so it is shortened by the time already served.
     /// </summary>
     private bool MaskStoredAnswer(JsonObject record)
     {
-        if (record["outcome"] is not JsonObject { } outcome || outcome["todo"] is not JsonObject todo || !MaskedText.Mask(todo, "title")) return false;
+        var todo = record["outcome"]?["todo"] as JsonObject;
+        if (todo?["title"] is JsonValue title && title.TryGetValue<string>(out var text) && text == Todo.PurgedTitle) return false;
+        if (!((todo is not null && MaskedText.Mask(todo, "title")) | MaskedText.Mask(record, "fingerprint"))) return false;
         if (record["ttl"] is JsonValue ttl && ttl.TryGetValue<int>(out var seconds) && record["_ts"] is JsonValue ts && ts.TryGetValue<long>(out var writtenAt))
             record["ttl"] = (int)Math.Max(1, seconds - (clock.GetUtcNow().ToUnixTimeSeconds() - writtenAt));
         return true;
