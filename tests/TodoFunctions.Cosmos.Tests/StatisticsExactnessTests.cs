@@ -148,7 +148,7 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
     }
 
     /// <summary>The events container's change feed after <paramref name="position"/>, page by page as a processor is handed it, and where it ends.</summary>
-    private static async Task<(List<IReadOnlyList<JsonElement>> Pages, string Position)> ChangeFeedPagesAsync(Container events, string? position)
+    internal static async Task<(List<IReadOnlyList<JsonElement>> Pages, string Position)> ChangeFeedPagesAsync(Container events, string? position)
     {
         var pages = new List<IReadOnlyList<JsonElement>>();
         using var feed = events.GetChangeFeedIterator<JsonElement>(
