@@ -39,7 +39,6 @@ public sealed class StatisticsTests(LocalHostFixture fixture) : IClassFixture<Lo
         var expectedAverage = (await SecondsToLastCompletionAsync(completed) + await SecondsToLastCompletionAsync(completedTwice)
             + await SecondsToLastCompletionAsync(restored)) / 3;
         Assert.Equal(expectedAverage, stats.AverageTimeToCompleteSeconds!.Value, 6);
-        Assert.NotNull(active);
 
         using var first = await client.GetAsync("stats");
         var etag = first.Headers.ETag!.ToString();

@@ -9,7 +9,9 @@ namespace TodoFunctions.Cosmos.Tests;
 /// <summary>
 /// The statistics projection is exact under at-least-once delivery: after a random workload, whatever mix of
 /// duplicated, replayed, shuffled and crashed-then-redelivered batches (some under throttling and outages of the read
-/// container) feeds it, the statistics equal those computed from the fold of every stream in the event store.
+/// container) feeds it, the statistics equal those computed from the fold of every stream in the event store. The
+/// workload's events are stamped over the 40 days before now, and the statistics are asked for every day from its
+/// first to a month after its last, so each day's "today" and each side of the 30-day window hold some of them.
 /// </summary>
 public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFixture<CosmosEndpoint>
 {
@@ -19,15 +21,17 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
     [Fact]
     public async Task Statistics_fed_duplicates_replays_shuffles_and_redeliveries_equal_the_fold_of_every_stream()
     {
-        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromSeconds(60));
+        var span = TimeSpan.FromDays(TodoStatistics.CompletionWindowDays + 10);
+        var clock = new ShiftedClock(-span, span / (Todos + 3 * Todos * 2));
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, projectionProgressTimeout: TimeSpan.FromSeconds(60), clock: clock);
         var random = new Random(11);
-        var ids = await CreateTodosAsync(store, random, Todos);
+        var ids = await CreateTodosAsync(store, random, Todos, clock);
         var delivered = new List<IReadOnlyList<JsonElement>>();
         string? position = null;
         // Each round drives the todos further, then hands the projector that round's change feed in another way.
         for (var round = 0; round < 3; round++)
         {
-            await RunCommandsAsync(store, random, ids, Todos * 2);
+            await RunCommandsAsync(store, random, ids, Todos * 2, clock);
             (var pages, position) = await ChangeFeedPagesAsync(store.Events, position);
             switch (round)
             {
@@ -44,17 +48,20 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
             delivered.AddRange(pages);
         }
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        foreach (var asked in new[] { today, today.AddDays(1), today.AddDays(TodoStatistics.CompletionWindowDays) })
+        var streams = await ReadStreamsAsync(store, ids);
+        var lastDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var completionDays = streams.Select(LastCompletion).OfType<DateTimeOffset>().Select(time => DateOnly.FromDateTime(time.UtcDateTime)).Distinct().Count();
+        Assert.True(completionDays > 20, $"the live completed todos were last completed on {completionDays} different days");
+        for (var asked = lastDay.AddDays(-(int)span.TotalDays - 1); asked <= lastDay.AddDays(TodoStatistics.CompletionWindowDays + 1); asked = asked.AddDays(1))
         {
-            var expected = await ExpectedAsync(store, ids, asked);
+            var expected = Expected(streams, asked);
             var actual = await TodoStatistics.ComputeAsync(store.ReadContainer, asked, default);
             // Sums of seconds in another order may differ in the last bits.
             Assert.Equal(expected with { AverageTimeToCompleteSeconds = null }, actual with { AverageTimeToCompleteSeconds = null });
             Assert.Equal(expected.AverageTimeToCompleteSeconds is null, actual.AverageTimeToCompleteSeconds is null);
             Assert.Equal(expected.AverageTimeToCompleteSeconds ?? 0, actual.AverageTimeToCompleteSeconds ?? 0, 6);
         }
-        Assert.True(await TodoStatistics.ComputeAsync(store.ReadContainer, today, default) is { Active: > 0, Completed: > 0, Deleted: > 0 });
+        Assert.True(await TodoStatistics.ComputeAsync(store.ReadContainer, lastDay, default) is { Active: > 0, Completed: > 0, Deleted: > 0 });
         Assert.Empty(store.Poison.Recorded);
     }
 
@@ -127,16 +134,22 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
         Assert.Equal(before, await StatisticsETagsAsync(store.ReadContainer));
     }
 
-    private static async Task<List<Guid>> CreateTodosAsync(TodoStoreHarness store, Random random, int todos)
+    /// <summary>Creates todos, some with an order and some already completed.</summary>
+    private static async Task<List<Guid>> CreateTodosAsync(TodoStoreHarness store, Random random, int todos, ShiftedClock? clock = null)
     {
         var ids = new List<Guid>();
         for (var i = 0; i < todos; i++)
-            ids.Add(await store.CreateAsync($"todo {i}", order: random.Next(3) == 0 ? i : null));
+        {
+            var created = await store.Commands.CreateAsync(
+                new CreateTodo($"todo {i}", Completed: random.Next(4) == 0, Order: random.Next(3) == 0 ? i : null), TodoStoreHarness.NoWait(), default);
+            ids.Add(Assert.IsType<CommandOutcome.Succeeded>(created).Todo.Id);
+            clock?.Tick();
+        }
         return ids;
     }
 
     /// <summary>Drives random todos through every command, each of which the domain may refuse.</summary>
-    private static async Task RunCommandsAsync(TodoStoreHarness store, Random random, IReadOnlyList<Guid> ids, int count)
+    private static async Task RunCommandsAsync(TodoStoreHarness store, Random random, IReadOnlyList<Guid> ids, int count, ShiftedClock? clock = null)
     {
         TodoCommand[] commands =
         [
@@ -144,11 +157,14 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
             new UpdateTodo(Order: 7), new DeleteTodo(), new RestoreTodo(), new RestoreTodo(), new PurgeTodo(),
         ];
         for (var i = 0; i < count; i++)
+        {
             await store.Commands.ExecuteAsync(ids[random.Next(ids.Count)], commands[random.Next(commands.Length)], TodoStoreHarness.NoWait(), default);
+            clock?.Tick();
+        }
     }
 
     /// <summary>The events container's change feed after <paramref name="position"/>, page by page as a processor is handed it, and where it ends.</summary>
-    private static async Task<(List<IReadOnlyList<JsonElement>> Pages, string Position)> ChangeFeedPagesAsync(Container events, string? position)
+    internal static async Task<(List<IReadOnlyList<JsonElement>> Pages, string Position)> ChangeFeedPagesAsync(Container events, string? position)
     {
         var pages = new List<IReadOnlyList<JsonElement>>();
         using var feed = events.GetChangeFeedIterator<JsonElement>(
@@ -162,27 +178,45 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
         }
     }
 
+    /// <summary>Each todo's stream from the event store, with the domain's fold of it.</summary>
+    private static async Task<List<(Todo Todo, IReadOnlyList<(RecordedEvent Recorded, TodoEvent Event)> Stream)>> ReadStreamsAsync(
+        TodoStoreHarness store, IReadOnlyList<Guid> ids)
+    {
+        var streams = new List<(Todo, IReadOnlyList<(RecordedEvent, TodoEvent)>)>();
+        foreach (var id in ids)
+        {
+            var stream = (await store.Store.ReadStreamAsync(id, default)).Select(recorded => (recorded, store.Decode(recorded))).ToList();
+            streams.Add((Todo.Fold(stream.Select(pair => pair.Item2))!, stream));
+        }
+        return streams;
+    }
+
+    /// <summary>When a live completed todo was last completed: its last completion, or its creation if it was created completed.</summary>
+    private static DateTimeOffset? LastCompletion((Todo Todo, IReadOnlyList<(RecordedEvent Recorded, TodoEvent Event)> Stream) todo) =>
+        todo.Todo is { IsPurged: false, IsDeleted: false, Completed: true }
+            ? todo.Stream.Last(pair => pair.Event is TodoCompleted or TodoCreated { Completed: true }).Recorded.Timestamp
+            : null;
+
     /// <summary>
-    /// The statistics computed independently of the projection: each stream read from the event store, folded by the
-    /// domain, its times taken from the events' timestamps.
+    /// The statistics computed independently of the projection: each stream folded by the domain, its times taken from
+    /// the events' timestamps, on the UTC day <paramref name="today"/>.
     /// </summary>
-    private static async Task<TodoStatisticsView> ExpectedAsync(TodoStoreHarness store, IReadOnlyList<Guid> ids, DateOnly today)
+    private static TodoStatisticsView Expected(IEnumerable<(Todo Todo, IReadOnlyList<(RecordedEvent Recorded, TodoEvent Event)> Stream)> streams, DateOnly today)
     {
         var midnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var windowStart = midnight.AddDays(1 - TodoStatistics.CompletionWindowDays);
         long active = 0, completed = 0, deleted = 0, createdToday = 0, completedToday = 0, inWindow = 0;
         var secondsInWindow = 0.0;
-        foreach (var id in ids)
+        foreach (var stream in streams)
         {
-            var stream = await store.Store.ReadStreamAsync(id, default);
-            var todo = Todo.Fold(stream.Select(store.Decode))!;
+            var todo = stream.Todo;
             if (todo.IsPurged) continue;
             if (todo.IsDeleted)
             {
                 deleted++;
                 continue;
             }
-            var createdAt = stream[0].Timestamp;
+            var createdAt = stream.Stream[0].Recorded.Timestamp;
             if (createdAt >= midnight) createdToday++;
             if (!todo.Completed)
             {
@@ -190,8 +224,7 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
                 continue;
             }
             completed++;
-            // The workload creates todos not completed, so a completed todo's last completion is its last TodoCompleted.
-            var lastCompletion = stream.Last(recorded => recorded.Type == nameof(TodoCompleted)).Timestamp;
+            var lastCompletion = LastCompletion(stream)!.Value;
             if (lastCompletion >= midnight) completedToday++;
             if (lastCompletion < windowStart) continue;
             inWindow++;
@@ -209,5 +242,16 @@ public sealed class StatisticsExactnessTests(CosmosEndpoint endpoint) : IClassFi
             new QueryDefinition("SELECT c.id, c._etag FROM c WHERE c.kind = @kind").WithParameter("@kind", TodoStatisticsDocument.DocumentKind));
         while (query.HasMoreResults) rows.AddRange(await query.ReadNextAsync());
         return rows.ToDictionary(row => row.GetProperty("id").GetString()!, row => row.GetProperty("_etag").GetString()!);
+    }
+
+    /// <summary>
+    /// The system clock moved back by an offset that each <see cref="Tick"/> shortens by one step, so that the
+    /// workload's events are stamped over past days in order; timers and elapsed time stay the system's.
+    /// </summary>
+    private sealed class ShiftedClock(TimeSpan offset, TimeSpan step) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+
+        public void Tick() => offset += step;
     }
 }

@@ -46,6 +46,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public TodoProjector Projector => host.Services.GetRequiredService<TodoProjector>();
     public TodoPurge Purge => host.Services.GetRequiredService<TodoPurge>();
     public TodoStatisticsProjector StatisticsProjector => host.Services.GetRequiredService<TodoStatisticsProjector>();
+    public TodoStatistics Statistics => host.Services.GetRequiredService<TodoStatistics>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
@@ -57,11 +58,13 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     /// Starts the store. The read-model pointer is cached for a minute unless told otherwise, so that measured flows
     /// do not pay for refreshing it; rebuild tests make the window short. The projector gives up on a todo that makes
     /// no progress after a few seconds, not the default half minute, so tests of a lasting outage end soon. A
-    /// <paramref name="schema"/> other than today's runs the store as a later (or earlier) release would.
+    /// <paramref name="schema"/> other than today's runs the store as a later (or earlier) release would; a
+    /// <paramref name="clock"/> stamps the events with its time.
     /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
         CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null,
-        TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null, EventSchema? schema = null)
+        TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null, EventSchema? schema = null,
+        TimeProvider? clock = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -79,6 +82,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         if (schema is not null) builder.Services.AddSingleton(schema);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddTodoCosmos(configuration);
         var requests = new RequestLog();
         var faults = new BatchFaults();

@@ -18,6 +18,8 @@ public sealed record TodoStatisticsView(
 /// <summary>
 /// The query side of the statistics: one cross-partition aggregate query over the statistics documents of the live
 /// read container, with "today" and the 30-day window as parameters, so the answer is exact at the time it is asked.
+/// The last answer is kept in process under its validator: a poll whose validator has not moved since costs only the
+/// validator's reads, whoever asks, with or without <c>If-None-Match</c>.
 /// </summary>
 public sealed class TodoStatistics
 {
@@ -40,6 +42,7 @@ public sealed class TodoStatistics
 
     private readonly ReadModelPointers pointers;
     private readonly TimeProvider clock;
+    private StatisticsUnder? lastAnswer;
 
     internal TodoStatistics(ReadModelPointers pointers, TimeProvider clock) => (this.pointers, this.clock) = (pointers, clock);
 
@@ -47,7 +50,19 @@ public sealed class TodoStatistics
     public async Task<LiveStatistics> LiveAsync(CancellationToken cancellationToken)
     {
         var pointer = await pointers.CurrentAsync(cancellationToken);
-        return new LiveStatistics(pointers.Container(pointer.LiveContainer), pointer, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        return new LiveStatistics(this, pointers.Container(pointer.LiveContainer), pointer, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>
+    /// The last answer when it was computed under <paramref name="validator"/>, else a new one, kept under it. The
+    /// counts are read after the validator, so a kept answer is never older than the validator it is kept under.
+    /// </summary>
+    internal async Task<TodoStatisticsView> UnderAsync(string validator, Func<Task<TodoStatisticsView>> compute)
+    {
+        if (Volatile.Read(ref lastAnswer) is { } kept && kept.Validator == validator) return kept.Counts;
+        var counts = await compute();
+        Volatile.Write(ref lastAnswer, new StatisticsUnder(validator, counts));
+        return counts;
     }
 
     internal static async Task<TodoStatisticsView> ComputeAsync(Container live, DateOnly today, CancellationToken cancellationToken)
@@ -78,6 +93,8 @@ public sealed class TodoStatistics
     private static string StoredForm(DateOnly day) =>
         JsonSerializer.SerializeToElement(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), TodoJson.Options).GetString()!;
 
+    private sealed record StatisticsUnder(string Validator, TodoStatisticsView Counts);
+
     private sealed record Sums(
         long? Active = null, long? Completed = null, long? Deleted = null, long? CreatedToday = null, long? CompletedToday = null,
         long? CompletedInWindow = null, double? SecondsToCompleteInWindow = null);
@@ -89,11 +106,13 @@ public sealed class TodoStatistics
 /// </summary>
 public sealed class LiveStatistics
 {
+    private readonly TodoStatistics statistics;
     private readonly Container container;
     private readonly ReadModelPointer pointer;
     private readonly DateOnly today;
 
-    internal LiveStatistics(Container container, ReadModelPointer pointer, DateOnly today) => (this.container, this.pointer, this.today) = (container, pointer, today);
+    internal LiveStatistics(TodoStatistics statistics, Container container, ReadModelPointer pointer, DateOnly today) =>
+        (this.statistics, this.container, this.pointer, this.today) = (statistics, container, pointer, today);
 
     /// <summary>
     /// A short opaque tag that changes whenever the counts may have: the list's validator (any write to the live read
@@ -103,5 +122,13 @@ public sealed class LiveStatistics
     public Task<string> ValidatorAsync(CancellationToken cancellationToken) =>
         ListValidator.ReadAsync(container, pointer, cancellationToken, today.ToString("O", CultureInfo.InvariantCulture));
 
+    /// <summary>The counts as the aggregate query finds them now.</summary>
     public Task<TodoStatisticsView> ComputeAsync(CancellationToken cancellationToken) => TodoStatistics.ComputeAsync(container, today, cancellationToken);
+
+    /// <summary>
+    /// The counts for an answer tagged with <paramref name="validator"/>, read from <see cref="ValidatorAsync"/> first:
+    /// the answer last computed under the same validator, without an aggregate, or else <see cref="ComputeAsync"/>.
+    /// </summary>
+    public Task<TodoStatisticsView> CountsAsync(string validator, CancellationToken cancellationToken) =>
+        statistics.UnderAsync(validator, () => ComputeAsync(cancellationToken));
 }
