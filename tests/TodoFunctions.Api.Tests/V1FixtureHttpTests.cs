@@ -22,7 +22,9 @@ public sealed class V1FixtureHttpTests(LocalHostFixture fixture)
         await V1Fixture.LoadEventsAsync(fixture.Host.Services.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.EventsContainer));
         var url = $"todos/{V1Fixture.Renamed}";
 
-        var todo = await Eventually.ReadAsync(() => GetJsonAsync(url), found => found is not null, "the projector to show the v1 todo");
+        // The fixture's events reach the change feed one by one: wait for the last of them, not the first the projector shows.
+        var lastVersion = V1Fixture.EventsOf(V1Fixture.Renamed).Count();
+        var todo = await Eventually.ReadAsync(() => GetJsonAtVersionAsync(url, lastVersion), found => found is not null, "the projector to show the v1 todo at its last version");
         using var deleted = await client.GetAsync($"todos/{V1Fixture.Deleted}");
 
         Assert.Equal(("buy oat milk", false, 7), (todo!.Value.GetProperty("title").GetString(), todo.Value.GetProperty("completed").GetBoolean(), todo.Value.GetProperty("order").GetInt32()));
@@ -42,9 +44,9 @@ public sealed class V1FixtureHttpTests(LocalHostFixture fixture)
             (await client.ListEventsAsync(url)).Skip(5).Select(e => (e.GetProperty("type").GetString(), e.GetProperty("schemaVersion").GetInt32())));
     }
 
-    private async Task<JsonElement?> GetJsonAsync(string url)
+    private async Task<JsonElement?> GetJsonAtVersionAsync(string url, int version)
     {
         using var response = await client.GetAsync(url);
-        return response.StatusCode == HttpStatusCode.OK ? await response.ReadJsonAsync() : null;
+        return response.StatusCode == HttpStatusCode.OK && response.Headers.ETag?.Tag == $"\"{version}\"" ? await response.ReadJsonAsync() : null;
     }
 }
