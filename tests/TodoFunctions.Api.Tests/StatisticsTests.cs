@@ -67,7 +67,10 @@ public sealed class StatisticsTests(LocalHostFixture fixture) : IClassFixture<Lo
         Assert.Equal(HttpStatusCode.Accepted, (await fixture.AdminClient.PostAsync("admin/projections/todos/rebuild", null)).StatusCode);
         await Eventually.ReadAsync(StatusAsync, status => status.GetProperty("liveVersion").GetInt32() > liveVersion, "the rebuild to switch");
 
-        Assert.Equal(beforeRebuild, await StatisticsAsync());
+        var afterRebuild = await StatisticsAsync();
+        // The rebuilt container sums the seconds in another order, which may differ in the last bits.
+        Assert.Equal(beforeRebuild with { AverageTimeToCompleteSeconds = null }, afterRebuild with { AverageTimeToCompleteSeconds = null });
+        Assert.Equal(beforeRebuild.AverageTimeToCompleteSeconds!.Value, afterRebuild.AverageTimeToCompleteSeconds!.Value, 6);
     }
 
     private async Task<TodoStatisticsView> StatisticsAsync()
