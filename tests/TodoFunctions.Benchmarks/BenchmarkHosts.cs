@@ -10,18 +10,24 @@ namespace TodoFunctions.Benchmarks;
 /// <summary>The local host a benchmark section measures: a database of its own, every Cosmos request recorded in a log.</summary>
 internal static class BenchmarkHosts
 {
-    public static Task<LocalHost> StartAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName) =>
-        LocalHost.StartAsync(new LocalHostOptions
+    /// <param name="overrides">Settings that win over these, e.g. a poll interval, or one database shared by two hosts.</param>
+    public static Task<LocalHost> StartAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName,
+        IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
+            [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
+            ["TodoStore:DatabaseName"] = cosmos.UniqueName(databaseName),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string?>()) settings[name] = value;
+        return LocalHost.StartAsync(new LocalHostOptions
         {
             Urls = "http://127.0.0.1:0",
-            Settings = new Dictionary<string, string?>
-            {
-                [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
-                [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
-                ["TodoStore:DatabaseName"] = cosmos.UniqueName(databaseName),
-                ["Logging:LogLevel:Default"] = "Warning",
-            },
+            Settings = settings,
             ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
                 options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
         });
+    }
 }

@@ -47,6 +47,12 @@ try
         await StatisticsBenchmark.RunAsync(cosmos, azurite);
         return;
     }
+    // `dotnet run -- ryw` measures only POST and PATCH with read-your-writes against no-wait (poll 100 ms and 5 s, one and two hosts), and the round trips and RU per command.
+    if (args is ["ryw"])
+    {
+        await ReadYourWritesBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",
