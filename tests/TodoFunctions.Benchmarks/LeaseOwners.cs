@@ -1,7 +1,7 @@
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json.Linq;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Local;
 
@@ -18,10 +18,10 @@ internal static class LeaseOwners
     {
         var settings = host.Services.GetRequiredService<IOptions<TodoStoreOptions>>().Value;
         var leases = host.Services.GetRequiredService<CosmosClient>().GetContainer(settings.DatabaseName, settings.LeasesContainer);
-        using var query = leases.GetItemQueryIterator<JObject>("SELECT c.Owner FROM c WHERE IS_DEFINED(c.LeaseToken)");
+        using var query = leases.GetItemQueryIterator<JsonElement>("SELECT c.Owner FROM c WHERE IS_DEFINED(c.LeaseToken)");
         var owners = new List<string>();
         while (query.HasMoreResults)
-            owners.AddRange((await query.ReadNextAsync()).Select(lease => lease.Value<string>("Owner") is { Length: > 0 } owner ? owner : "(none)"));
+            owners.AddRange((await query.ReadNextAsync()).Select(lease => lease.TryGetProperty("Owner", out var owner) && owner.GetString() is { Length: > 0 } name ? name : "(none)"));
         return owners.CountBy(owner => owner).ToDictionary();
     }
 
