@@ -1,0 +1,34 @@
+using TodoFunctions.Benchmarks;
+
+namespace TodoFunctions.Benchmarks.Tests;
+
+public sealed class OperationCostTests
+{
+    private static readonly CosmosRequest[] Requests =
+    [
+        new("update", "events", 1),
+        new("update", "events", 12),
+        new("update", "todo-view", 1),
+        new("update", "leases", 1),
+        new("get", "todo-view", 1),
+        new(null, "todo-view", 10),
+    ];
+
+    [Fact]
+    public void The_events_container_is_the_commands_own_cost_and_every_other_container_the_read_side()
+    {
+        var (own, readSide) = OperationCost.Of(Requests, "update", "events", count: 2);
+
+        Assert.Equal(new OperationCost(Trips: 1, Charge: 6.5), own);
+        Assert.Equal(new OperationCost(Trips: 1, Charge: 1), readSide);
+    }
+
+    [Fact]
+    public void Requests_of_other_operations_and_of_the_projector_are_not_counted()
+    {
+        var (own, readSide) = OperationCost.Of(Requests, "get", "events", count: 1);
+
+        Assert.Equal(new OperationCost(Trips: 0, Charge: 0), own);
+        Assert.Equal(new OperationCost(Trips: 1, Charge: 1), readSide);
+    }
+}
