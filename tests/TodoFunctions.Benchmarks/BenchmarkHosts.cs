@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Queues;
@@ -10,10 +11,12 @@ namespace TodoFunctions.Benchmarks;
 /// <summary>The local host a benchmark section measures: a database of its own, every Cosmos request recorded in a log.</summary>
 internal static class BenchmarkHosts
 {
-    public static Task<LocalHost> StartAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName) =>
+    public static Task<LocalHost> StartAsync(
+        CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName, IReadOnlyList<Assembly>? additionalFunctionAssemblies = null) =>
         LocalHost.StartAsync(new LocalHostOptions
         {
             Urls = "http://127.0.0.1:0",
+            AdditionalFunctionAssemblies = additionalFunctionAssemblies ?? [],
             Settings = new Dictionary<string, string?>
             {
                 [TodoStoreLayout.ConnectionSettingName] = cosmos.ConnectionString,
