@@ -18,33 +18,14 @@ public sealed record MethodFigures(string Name, int Succeeded, double PerSecond,
 }
 
 /// <summary>What a load run measured, per method and in total, with the first answer of each kind of failure.</summary>
-public sealed class LoadReport
+/// <param name="Writes">POST, PATCH and DELETE together: the write throughput.</param>
+/// <param name="FailureExamples">For each method and unexpected status, the first answer (or connection error) seen.</param>
+public sealed record LoadReport(
+    IReadOnlyDictionary<LoadMethod, MethodFigures> Methods, MethodFigures Writes, MethodFigures Total, IReadOnlyList<string> FailureExamples)
 {
     private const int FailureExcerpt = 300;
 
-    private LoadReport(TimeSpan elapsed, IReadOnlyDictionary<LoadMethod, MethodFigures> methods, MethodFigures writes, MethodFigures total, IReadOnlyList<string> failureExamples)
-    {
-        Elapsed = elapsed;
-        Methods = methods;
-        Writes = writes;
-        Total = total;
-        FailureExamples = failureExamples;
-    }
-
-    public TimeSpan Elapsed { get; }
-
-    public IReadOnlyDictionary<LoadMethod, MethodFigures> Methods { get; }
-
-    /// <summary>POST, PATCH and DELETE together: the write throughput.</summary>
-    public MethodFigures Writes { get; }
-
-    public MethodFigures Total { get; }
-
-    /// <summary>For each method and unexpected status, the first answer (or connection error) seen.</summary>
-    public IReadOnlyList<string> FailureExamples { get; }
-
     internal static LoadReport From(IReadOnlyList<LoadSample> samples, TimeSpan elapsed) => new(
-        elapsed,
         samples.GroupBy(sample => sample.Method).OrderBy(group => group.Key)
             .ToDictionary(group => group.Key, group => MethodFigures.From(group.Key.ToString().ToUpperInvariant(), [.. group], elapsed)),
         MethodFigures.From("writes", [.. samples.Where(sample => sample.Method is LoadMethod.Post or LoadMethod.Patch or LoadMethod.Delete)], elapsed),
