@@ -19,13 +19,13 @@ public static class HttpFunctionEndpoints
         select (found.Function.Name, found.Trigger.Route ?? found.Function.Name, found.Trigger.Methods, found.Trigger.AuthLevel, found.Method);
 
     /// <summary>
-    /// Maps the functions; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.
+    /// Maps the functions of the assemblies; those above <c>AuthorizationLevel.Anonymous</c> answer 401 without <paramref name="key"/>.
     /// What none of them serves answers a problem too (see <see cref="UnroutedRequests"/>).
     /// </summary>
-    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, Assembly functions, FunctionKey key)
+    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, IEnumerable<Assembly> functions, FunctionKey key)
     {
         var mapped = new List<(string Route, string[]? Methods, RequestDelegate Invoke)>();
-        foreach (var (name, route, methods, authLevel, method) in Find(functions))
+        foreach (var (name, route, methods, authLevel, method) in functions.SelectMany(Find))
         {
             var invoke = authLevel == AuthorizationLevel.Anonymous ? Invoker(method) : RequiringKey(key, Invoker(method));
             var endpoint = methods is { Length: > 0 }

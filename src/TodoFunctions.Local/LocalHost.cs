@@ -87,7 +87,7 @@ public sealed class LocalHost : IAsyncDisposable
 
             var functionKey = FunctionKey.FromConfiguration(builder.Configuration);
             var app = builder.Build();
-            app.MapHttpFunctions(typeof(TodoHttp).Assembly, functionKey);
+            app.MapHttpFunctions([typeof(TodoHttp).Assembly, .. options.AdditionalFunctionAssemblies], functionKey);
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace TodoFunctions.Local;
 
 /// <summary>How to start a <see cref="LocalHost"/>; everything else comes from configuration (command line, environment).</summary>
@@ -14,4 +16,7 @@ public sealed record LocalHostOptions
 
     /// <summary>Runs after the app's own composition, e.g. for a benchmark to count the requests the Cosmos client sends.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>Assemblies whose HTTP functions are served beside the app's own, e.g. a benchmark's baseline API.</summary>
+    public IReadOnlyList<Assembly> AdditionalFunctionAssemblies { get; init; } = [];
 }

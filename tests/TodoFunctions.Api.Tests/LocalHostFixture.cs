@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,7 @@ public class LocalHostFixture : IAsyncLifetime
         {
             Urls = "http://127.0.0.1:0",
             Settings = HostSettings,
+            AdditionalFunctionAssemblies = AdditionalFunctionAssemblies,
             ConfigureServices = services =>
             {
                 ConfigureServices(services);
@@ -105,6 +107,8 @@ public class LocalHostFixture : IAsyncLifetime
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
+
+    protected virtual IReadOnlyList<Assembly> AdditionalFunctionAssemblies => [];
 }
 
 /// <summary>The specifications that share one local host; they run one after another, so list-wide ones can clear it.</summary>

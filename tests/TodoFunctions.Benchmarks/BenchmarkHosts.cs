@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Queues;
@@ -10,9 +11,10 @@ namespace TodoFunctions.Benchmarks;
 /// <summary>The local host a benchmark section measures: a database of its own, every Cosmos request recorded in a log.</summary>
 internal static class BenchmarkHosts
 {
+    /// <param name="additionalFunctionAssemblies">Function classes served beside the app's, e.g. the plain-CRUD baseline.</param>
     /// <param name="overrides">Settings that win over these, e.g. a poll interval, or one database shared by two hosts.</param>
     public static Task<LocalHost> StartAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName,
-        IReadOnlyDictionary<string, string?>? overrides = null)
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyList<Assembly>? additionalFunctionAssemblies = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -25,6 +27,7 @@ internal static class BenchmarkHosts
         return LocalHost.StartAsync(new LocalHostOptions
         {
             Urls = "http://127.0.0.1:0",
+            AdditionalFunctionAssemblies = additionalFunctionAssemblies ?? [],
             Settings = settings,
             ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
                 options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),

@@ -53,6 +53,12 @@ try
         await ReadYourWritesBenchmark.RunAsync(cosmos, azurite);
         return;
     }
+    // `dotnet run -- load` measures only the HTTP load mix: event-sourced against the plain-CRUD baseline, 8 and 32 clients.
+    if (args is ["load"])
+    {
+        await LoadBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",
