@@ -10,7 +10,8 @@ namespace TodoFunctions.Benchmarks;
 /// <summary>The local host a benchmark section measures: a database of its own, every Cosmos request recorded in a log.</summary>
 internal static class BenchmarkHosts
 {
-    public static Task<LocalHost> StartAsync(CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName) =>
+    public static Task<LocalHost> StartAsync(
+        CosmosEndpoint cosmos, AzuriteQueueService azurite, CosmosRequestLog log, string databaseName, IReadOnlyDictionary<string, string?>? settings = null) =>
         LocalHost.StartAsync(new LocalHostOptions
         {
             Urls = "http://127.0.0.1:0",
@@ -20,7 +21,7 @@ internal static class BenchmarkHosts
                 [ProjectionQueues.ConnectionSetting] = azurite.ConnectionString,
                 ["TodoStore:DatabaseName"] = cosmos.UniqueName(databaseName),
                 ["Logging:LogLevel:Default"] = "Warning",
-            },
+            }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
             ConfigureServices = services => services.Configure<CosmosClientOptions>(options =>
                 options.HttpClientFactory = () => new HttpClient(log, disposeHandler: false)),
         });

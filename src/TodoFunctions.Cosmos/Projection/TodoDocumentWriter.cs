@@ -141,11 +141,11 @@ internal abstract class TodoDocumentWriter<TDocument>(
                 throw new StaleEventStoreReadException(todoId, folded.Version, retried.HeldThrough);
             if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
 
-            // Parking counts attempts and records poison against the stored marker: that needs the document read.
+            // Parking counts attempts and records poison against a stored marker: with a document there, start over from it.
             if (presumeUnwritten && failure is not null)
             {
                 presumeUnwritten = false;
-                continue;
+                if (await TDocument.ReadAsync(target.Container, todoId, cancellationToken) is not null) continue;
             }
             var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
             // A newer release's event is not poison: it would only leave its title in the dead letters for good.
