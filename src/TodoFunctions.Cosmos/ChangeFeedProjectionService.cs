@@ -45,6 +45,7 @@ internal sealed class ChangeFeedProjectionService(
             .WithInstanceName(settings.InstanceName)
             .WithLeaseContainer(client.GetContainer(settings.DatabaseName, settings.LeasesContainer))
             .WithPollInterval(settings.ChangeFeedPollInterval)
+            .WithMaxItems(settings.ChangeFeedMaxItems)
             .WithLeaseConfiguration(settings.LeaseAcquireInterval, settings.LeaseExpirationInterval, settings.LeaseRenewInterval)
             // New leases start at the beginning of the log, so deleting the leases and the read container rebuilds the projection.
             .WithStartTime(DateTime.MinValue.ToUniversalTime())

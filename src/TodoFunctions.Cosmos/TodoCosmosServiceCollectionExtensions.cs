@@ -53,14 +53,16 @@ public static class TodoCosmosServiceCollectionExtensions
             provider.GetRequiredService<ReadModelCatchUp>(),
             provider.GetRequiredService<TransientRetry>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<PurgeMasking>()));
+            provider.GetRequiredService<PurgeMasking>(),
+            provider.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ProjectorParallelism));
         services.TryAddSingleton<TodoStatisticsWriter>();
         services.TryAddSingleton(provider => new TodoStatisticsProjector(
             provider.GetRequiredService<ReadModelPointers>(),
             provider.GetRequiredService<TodoStatisticsWriter>(),
             provider.GetRequiredService<IPoisonEventSink>(),
             provider.GetRequiredService<TransientRetry>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<TodoStoreOptions>>().Value.ProjectorParallelism));
         services.TryAddSingleton(provider => new TodoStatistics(provider.GetRequiredService<ReadModelPointers>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReadModelRebuild>();
         services.TryAddSingleton(provider => new ProjectionAdministration(

@@ -15,8 +15,6 @@ namespace TodoFunctions.Cosmos;
 /// </summary>
 public class TodoProjector
 {
-    private const int ParallelTodos = 8;
-
     private readonly ReadModelPointers pointers;
     private readonly ITodoDocumentWriter writer;
     private readonly IPoisonEventSink poisonSink;
@@ -24,11 +22,13 @@ public class TodoProjector
     private readonly TransientRetry retry;
     private readonly TimeProvider clock;
     private readonly PurgeMasking? purgeMasking;
+    private readonly int parallelism;
 
     internal TodoProjector(
         ReadModelPointers pointers, ITodoDocumentWriter writer, IPoisonEventSink poisonSink, ReadModelCatchUp? catchUp, TransientRetry retry, TimeProvider clock,
-        PurgeMasking? purgeMasking)
+        PurgeMasking? purgeMasking, int parallelism)
     {
+        this.parallelism = Math.Max(1, parallelism);
         this.pointers = pointers;
         this.writer = writer;
         this.poisonSink = poisonSink;
@@ -50,7 +50,7 @@ public class TodoProjector
         var targets = pointers.WriteTargets(await retry.RunAsync(pointers.CurrentAsync, cancellationToken));
         await Parallel.ForEachAsync(
             todos,
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelTodos, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (todo, token) => await retry.RunAsync(attempt => ProjectTodoAsync(todo.TodoId, todo.Delivery, targets, attempt), token));
     }
 
@@ -95,8 +95,8 @@ public class TodoProjector
 public sealed class TodoStatisticsProjector : TodoProjector
 {
     internal TodoStatisticsProjector(
-        ReadModelPointers pointers, TodoStatisticsWriter writer, IPoisonEventSink poisonSink, TransientRetry retry, TimeProvider clock)
-        : base(pointers, writer, poisonSink, catchUp: null, retry, clock, purgeMasking: null)
+        ReadModelPointers pointers, TodoStatisticsWriter writer, IPoisonEventSink poisonSink, TransientRetry retry, TimeProvider clock, int parallelism)
+        : base(pointers, writer, poisonSink, catchUp: null, retry, clock, purgeMasking: null, parallelism)
     {
     }
 }

@@ -52,6 +52,24 @@ public sealed class TodoStoreOptions
     /// <summary>How often an instance renews the leases it holds; well inside <see cref="LeaseExpirationInterval"/>, so a renewal may fail twice.</summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How many todos of one change-feed batch the projector writes at once (per processor, per lease). More overlaps
+    /// more round trips; past the point where the client's cores or the account's throughput are the limit, it only
+    /// adds 429s and contention.
+    /// </summary>
+    public int ProjectorParallelism { get; set; } = 8;
+
+    /// <summary>The most documents one change-feed page delivers to the projector (the processor's <c>WithMaxItems</c>).</summary>
+    public int ChangeFeedMaxItems { get; set; } = 100;
+
+    /// <summary>
+    /// Whether the projector writes a todo's document without reading it first when a delivery holds the stream from
+    /// its first event: the create's "must not exist" is the condition, and a conflict falls back to read, fold and
+    /// replace. It saves the read on a backlog; where another writer usually creates the document first (a command's
+    /// write-through), the failed create costs a request more than reading first.
+    /// </summary>
+    public bool ProjectorCreatesWithoutRead { get; set; } = true;
+
     /// <summary>How many times a command that lost an append race re-reads and re-decides before giving up.</summary>
     public int MaxConcurrencyRetries { get; set; } = 10;
 

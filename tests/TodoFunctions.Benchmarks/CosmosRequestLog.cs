@@ -29,7 +29,7 @@ internal sealed class CosmosRequestLog() : DelegatingHandler(new SocketsHttpHand
         var charge = response.Headers.TryGetValues("x-ms-request-charge", out var values)
             ? double.Parse(values.First(), CultureInfo.InvariantCulture)
             : 0;
-        requests.Enqueue(new CosmosRequest(CurrentOperation.Value, ContainerOf(request.RequestUri!), charge));
+        requests.Enqueue(new CosmosRequest(CurrentOperation.Value, ContainerOf(request.RequestUri!), charge, request.Method.Method));
         return response;
     }
 
@@ -48,4 +48,4 @@ internal sealed class CosmosRequestLog() : DelegatingHandler(new SocketsHttpHand
 }
 
 /// <summary>One HTTP request the SDK sent: on whose behalf, to which container, at what modelled charge.</summary>
-internal sealed record CosmosRequest(string? Operation, string Container, double Charge);
+internal sealed record CosmosRequest(string? Operation, string Container, double Charge, string Method);

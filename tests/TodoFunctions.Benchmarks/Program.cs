@@ -59,6 +59,18 @@ try
         await LoadBenchmark.RunAsync(cosmos, azurite);
         return;
     }
+    // `dotnet run -- catchup` measures only the projection's catch-up on a 50k-event backlog at 1 and 4 partition key ranges.
+    if (args is ["catchup"])
+    {
+        await CatchUpBenchmark.RunAsync(azurite);
+        return;
+    }
+    // `dotnet run -- idle` measures only an idle host's Cosmos requests and RU per day at poll intervals of 100 ms, 1 s and 5 s.
+    if (args is ["idle"])
+    {
+        await IdleBenchmark.RunAsync(cosmos, azurite);
+        return;
+    }
     await using (var host = await LocalHost.StartAsync(new LocalHostOptions
     {
         Urls = "http://127.0.0.1:0",

@@ -106,7 +106,8 @@ public sealed partial class CostTests(CosmosEndpoint endpoint, ITestOutputHelper
         var id = await store.CreateAsync("walk the dog");
         await store.Projector.ProjectAsync(await store.DocumentsOfAsync(id), default);
         await store.Commands.ExecuteAsync(id, new UpdateTodo("feed the cat", true, 3), TodoStoreHarness.NoWait(), default);
-        var batch = await store.DocumentsOfAsync(id);
+        // The change feed delivers the update's documents alone; a delivery from the first event would be a create (ProjectionWithoutReadTests).
+        var batch = (await store.DocumentsOfAsync(id)).Where(document => document.Version > 1).ToList();
 
         var (projection, _) = await MeasureAsync(store, async () =>
         {

@@ -117,6 +117,12 @@ public sealed class FunctionAppInfrastructureTests(CompiledInfrastructure infra)
         Assert.EndsWith(").clientId)]", Settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
     }
 
+    [Fact]
+    public void The_change_feed_is_polled_once_a_second_when_caught_up()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), TimeSpan.Parse(Settings[TodoStoreSetting(nameof(TodoStoreOptions.ChangeFeedPollInterval))]));
+    }
+
     [Theory]
     [InlineData("FUNCTIONS_WORKER_RUNTIME")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION")]

@@ -83,6 +83,7 @@ internal abstract class TodoDocumentWriter<TDocument>(
     where TDocument : class, IProjectedTodoDocument<TDocument>
 {
     private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
+    private readonly bool createsWithoutRead = options.Value.ProjectorCreatesWithoutRead;
 
     public string Projection => projection;
 
@@ -110,11 +111,14 @@ internal abstract class TodoDocumentWriter<TDocument>(
         ReadTarget target, Guid todoId, Delivery? delivered, PoisonRecorder? recordPoison, CancellationToken cancellationToken)
     {
         var recorded = false;
+        // A delivery from the stream's first event needs nothing stored: its create, which fails where a document exists
+        // (a replay, a command's write-through, another build's), is the condition; only then is the document read.
+        var presumeUnwritten = createsWithoutRead && delivered is not null && StartsTheStream(delivered);
         // A write loses only to another writer of the same document (an instance taking over a lease, a rebuild, a
         // retry); re-reading picks up what it wrote.
         while (true)
         {
-            var stored = await TDocument.ReadAsync(target.Container, todoId, cancellationToken);
+            var stored = presumeUnwritten ? null : await TDocument.ReadAsync(target.Container, todoId, cancellationToken);
             if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
@@ -137,6 +141,12 @@ internal abstract class TodoDocumentWriter<TDocument>(
                 throw new StaleEventStoreReadException(todoId, folded.Version, retried.HeldThrough);
             if (failure is null && pending.Count == 0 && current?.Parked is null) return new ProjectionResult.Applied(projected.Version);
 
+            // Parking counts attempts and records poison against a stored marker: with a document there, start over from it.
+            if (presumeUnwritten && failure is not null)
+            {
+                presumeUnwritten = false;
+                if (await TDocument.ReadAsync(target.Container, todoId, cancellationToken) is not null) continue;
+            }
             var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
             // A newer release's event is not poison: it would only leave its title in the dead letters for good.
             if (parked is { NewerSchemaVersion: null } && recordPoison is not null && !recorded && parked.Version != current?.Parked?.Version)
@@ -146,7 +156,15 @@ internal abstract class TodoDocumentWriter<TDocument>(
             }
             if (await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
                 return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
+            presumeUnwritten = false;
         }
+    }
+
+    /// <summary>Whether the delivery holds the stream from its first event on, with no gap and nothing unreadable.</summary>
+    private static bool StartsTheStream(Delivery delivered)
+    {
+        var versions = delivered.Events.Select(document => document.Version).Distinct().Order().ToList();
+        return delivered.Unreadable is null && versions.Count > 0 && versions[0] == 1 && versions[^1] == versions.Count;
     }
 
     /// <summary>
