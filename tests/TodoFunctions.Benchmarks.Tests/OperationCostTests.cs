@@ -6,12 +6,12 @@ public sealed class OperationCostTests
 {
     private static readonly CosmosRequest[] Requests =
     [
-        new("update", "events", 1),
-        new("update", "events", 12),
-        new("update", "todo-view", 1),
-        new("update", "leases", 1),
-        new("get", "todo-view", 1),
-        new(null, "todo-view", 10),
+        new("update", "events", 1, "POST"),
+        new("update", "events", 12, "POST"),
+        new("update", "todo-view", 1, "POST"),
+        new("update", "leases", 1, "POST"),
+        new("get", "todo-view", 1, "POST"),
+        new(null, "todo-view", 10, "POST"),
     ];
 
     [Fact]
