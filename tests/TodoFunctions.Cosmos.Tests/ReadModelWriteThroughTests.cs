@@ -119,6 +119,35 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
         }
     }
 
+    [EmbeddedEmulatorFact]
+    public async Task A_purge_whose_masking_fails_does_not_claim_the_read_model_caught_up_though_its_document_was_written()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: ShortWait);
+        var id = Succeeded(await store.Commands.CreateAsync(new CreateTodo("walk the dog"), new CommandContext("c"), default)).Todo.Id;
+        Succeeded(await store.Commands.ExecuteAsync(id, new DeleteTodo(), new CommandContext("c"), default));
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 7,
+            Rules = [new FaultRule
+            {
+                Operations = [FaultOperation.Replace], Container = TodoStoreLayout.EventsContainer,
+                PartitionKey = new Newtonsoft.Json.Linq.JValue(id.ToString()), Outcome = FaultOutcome.ServiceUnavailable, RetryAfterMs = 1,
+            }],
+        });
+        try
+        {
+            var purged = Succeeded((await store.Purge.PurgeAsync(null, id, new CommandContext("c"), default)).Outcome);
+
+            Assert.False(purged.ReadModelCaughtUp);
+            Assert.Null(purged.ReadModelSessionToken);
+            Assert.Equal(3, (await TodoViewDocument.ReadAsync(store.ReadContainer, id, default))!.Value.Document.Version);
+        }
+        finally
+        {
+            endpoint.Emulator.Faults.Clear();
+        }
+    }
+
     [Fact]
     public async Task Commands_racing_the_projector_and_replayed_old_deliveries_never_move_the_document_back_and_end_at_the_fold_of_the_log()
     {
