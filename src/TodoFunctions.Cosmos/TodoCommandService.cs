@@ -22,7 +22,11 @@ public sealed record CommandContext(string CorrelationId, WritePrecondition? Pre
 public abstract record CommandOutcome
 {
     /// <summary>The command was applied (or changed nothing); <see cref="Todo"/> is the write side's state after it.</summary>
-    public sealed record Succeeded(TodoView Todo, bool ReadModelCaughtUp) : CommandOutcome;
+    public sealed record Succeeded(TodoView Todo, bool ReadModelCaughtUp) : CommandOutcome
+    {
+        /// <summary>The live read container's session token after the command's own write of its read document, if it made one.</summary>
+        public string? ReadModelSessionToken { get; init; }
+    }
 
     /// <summary>The domain refused the command; nothing was stored.</summary>
     public sealed record Rejected(RejectionReason Reason, string Detail) : CommandOutcome;
@@ -57,7 +61,7 @@ public sealed class DeleteAllIncompleteException(int deleted, int failed, Except
 /// The application service: load the stream, decide, append atomically; on a lost race re-read and re-decide, so
 /// no write is lost; then, when asked, wait until the read model shows the result.
 /// </summary>
-public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchUp, IOptions<TodoStoreOptions> options)
+public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchUp, ReadModelWriteThrough writeThrough, IOptions<TodoStoreOptions> options)
 {
     private const int ParallelDeletes = 8;
 
@@ -106,11 +110,12 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 try
                 {
                     var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}", Idempotency = null };
-                    var (outcome, _) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
+                    var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
                     // One deleted concurrently by someone else is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;
-                    deleted.Add((watch, succeeded.Todo.Version));
-                    watch = null;
+                    var written = watch is not null && appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, token) is not null;
+                    deleted.Add((written ? null : watch, succeeded.Todo.Version));
+                    if (!written) watch = null;
                 }
                 catch (Exception failure) when (!token.IsCancellationRequested)
                 {
@@ -123,7 +128,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
             });
             if (failures.TryPeek(out var first)) throw new DeleteAllIncompleteException(deleted.Count, failures.Count, first);
             var caughtUp = context.WaitForReadModel
-                && (await Task.WhenAll(deleted.Select(d => catchUp.WaitAsync(d.Watch!, d.Version, checkFirst: false, cancellationToken)))).All(shown => shown);
+                && (await Task.WhenAll(deleted.Where(d => d.Watch is not null).Select(d => catchUp.WaitAsync(d.Watch!, d.Version, checkFirst: false, cancellationToken)))).All(shown => shown);
             return new DeleteAllOutcome(deleted.Count, caughtUp);
         }
         finally
@@ -132,21 +137,21 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
         }
     }
 
-    /// <summary>Decides and appends, re-reading and re-deciding after each lost race; says whether anything was appended.</summary>
-    private async Task<(CommandOutcome Outcome, bool Appended)> TransactAsync(
+    /// <summary>Decides and appends, re-reading and re-deciding after each lost race; the stream before and after the append, if any.</summary>
+    private async Task<(CommandOutcome Outcome, Append? Appended)> TransactAsync(
         TodoStream stream, TodoCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             // Before deciding: a precondition names a representation, so on a deleted todo it fails (412) rather than the command (404).
             var currentVersion = RepresentedVersion(stream, command);
-            if (context.Precondition is { } precondition && !precondition(currentVersion)) return (new CommandOutcome.PreconditionFailed(currentVersion), false);
+            if (context.Precondition is { } precondition && !precondition(currentVersion)) return (new CommandOutcome.PreconditionFailed(currentVersion), null);
             var decision = Todo.Decide(stream.State, command);
-            if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), false);
-            if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), false);
+            if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), null);
+            if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), null);
 
             if (await store.TryAppendAsync(stream, decision.Events, context, cancellationToken) is { } appended)
-                return (new CommandOutcome.Succeeded(appended.ToView(), false), true);
+                return (new CommandOutcome.Succeeded(appended.ToView(), false), new Append(stream, appended));
 
             if (attempt > options.Value.MaxConcurrencyRetries) throw new ConcurrencyRetriesExhaustedException(stream.TodoId, attempt);
             // Jitter spreads the losers out, so they do not collide again on the next version.
@@ -166,8 +171,15 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private ProjectionWatch? WatchIfWaiting(Guid todoId, CommandContext context) =>
         context.WaitForReadModel ? catchUp.Watch(todoId) : null;
 
-    private async Task<CommandOutcome> CatchUpAsync(CommandOutcome outcome, bool appended, ProjectionWatch? watch, CancellationToken cancellationToken) =>
-        outcome is CommandOutcome.Succeeded succeeded && watch is not null
-            ? succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: !appended, cancellationToken) }
-            : outcome;
+    /// <summary>Writes the read document through when the command appended; waits for the projector when that is not confirmed.</summary>
+    private async Task<CommandOutcome> CatchUpAsync(CommandOutcome outcome, Append? appended, ProjectionWatch? watch, CancellationToken cancellationToken)
+    {
+        if (outcome is not CommandOutcome.Succeeded succeeded || watch is null) return outcome;
+        if (appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, cancellationToken) is { } sessionToken)
+            return succeeded with { ReadModelCaughtUp = true, ReadModelSessionToken = sessionToken };
+        return succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: appended is null, cancellationToken) };
+    }
+
+    /// <summary>The stream a command decided on and the stream its append made of it.</summary>
+    private readonly record struct Append(TodoStream Before, TodoStream After);
 }

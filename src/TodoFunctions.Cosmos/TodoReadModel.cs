@@ -19,7 +19,7 @@ public sealed record TodoView(Guid Id, string Title, bool Completed, int? Order,
     public bool IsStale => ParkedAtVersion is not null;
 }
 
-/// <summary>The query side: reads only the live read container, which the projector alone writes.</summary>
+/// <summary>The query side: reads only the live read container, which the projector writes (and a command its own todo's document, see <see cref="ReadModelWriteThrough"/>).</summary>
 public sealed class TodoReadModel
 {
     private readonly ReadModelPointers pointers;
@@ -27,8 +27,14 @@ public sealed class TodoReadModel
     internal TodoReadModel(ReadModelPointers pointers) => this.pointers = pointers;
 
     /// <summary>One point read; <c>null</c> when the todo is unknown or deleted, or parked before it could be created.</summary>
-    public async Task<TodoView?> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await ReadDocumentAsync(id, cancellationToken) is { Deleted: false, Version: > 0 } document ? document.ToView() : null;
+    public Task<TodoView?> GetAsync(Guid id, CancellationToken cancellationToken) => GetAsync(id, sessionToken: null, cancellationToken);
+
+    /// <summary>
+    /// One point read at least as recent as <paramref name="sessionToken"/>, a token a write answered with (see
+    /// <see cref="CommandOutcome.Succeeded.ReadModelSessionToken"/>): so a client sees its write on any instance.
+    /// </summary>
+    public async Task<TodoView?> GetAsync(Guid id, string? sessionToken, CancellationToken cancellationToken) =>
+        await ReadDocumentAsync(id, sessionToken, cancellationToken) is { Deleted: false, Version: > 0 } document ? document.ToView() : null;
 
     /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
     public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken) =>
@@ -43,23 +49,29 @@ public sealed class TodoReadModel
         await (await LiveListAsync(cancellationToken)).ValidatorAsync(cancellationToken);
 
     /// <summary>The list as the read-model pointer names it now, for a request that reads both its validator and its todos.</summary>
-    public Task<LiveList> LiveListAsync(CancellationToken cancellationToken) => ListingAsync(ListRange.Live, cancellationToken);
+    public Task<LiveList> LiveListAsync(CancellationToken cancellationToken) => LiveListAsync(sessionToken: null, cancellationToken);
+
+    /// <summary>The list as the pointer names it now, its todos read at least as recent as <paramref name="sessionToken"/>.</summary>
+    public Task<LiveList> LiveListAsync(string? sessionToken, CancellationToken cancellationToken) => ListingAsync(ListRange.Live, sessionToken, cancellationToken);
 
     /// <summary>The trash (deleted, not purged todos, newest deletion first) as the read-model pointer names it now.</summary>
-    public Task<LiveList> TrashAsync(CancellationToken cancellationToken) => ListingAsync(ListRange.Trash, cancellationToken);
+    public Task<LiveList> TrashAsync(CancellationToken cancellationToken) => TrashAsync(sessionToken: null, cancellationToken);
 
-    private async Task<LiveList> ListingAsync(ListRange range, CancellationToken cancellationToken)
+    /// <summary>The trash as the pointer names it now, its todos read at least as recent as <paramref name="sessionToken"/>.</summary>
+    public Task<LiveList> TrashAsync(string? sessionToken, CancellationToken cancellationToken) => ListingAsync(ListRange.Trash, sessionToken, cancellationToken);
+
+    private async Task<LiveList> ListingAsync(ListRange range, string? sessionToken, CancellationToken cancellationToken)
     {
         var pointer = await pointers.CurrentAsync(cancellationToken);
-        return new LiveList(pointers.Container(pointer.LiveContainer), pointer, range);
+        return new LiveList(pointers.Container(pointer.LiveContainer), pointer, range, sessionToken);
     }
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
     internal async Task<long> ReadAppliedVersionAsync(Guid id, CancellationToken cancellationToken) =>
-        (await ReadDocumentAsync(id, cancellationToken))?.Version ?? 0;
+        (await ReadDocumentAsync(id, sessionToken: null, cancellationToken))?.Version ?? 0;
 
-    private async Task<TodoViewDocument?> ReadDocumentAsync(Guid id, CancellationToken cancellationToken) =>
-        (await TodoViewDocument.ReadAsync(await LiveContainerAsync(cancellationToken), id, cancellationToken))?.Document;
+    private async Task<TodoViewDocument?> ReadDocumentAsync(Guid id, string? sessionToken, CancellationToken cancellationToken) =>
+        (await TodoViewDocument.ReadAsync(await LiveContainerAsync(cancellationToken), id, cancellationToken, sessionToken))?.Document;
 
     private async Task<Container> LiveContainerAsync(CancellationToken cancellationToken) =>
         pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
@@ -93,7 +105,12 @@ internal sealed record TodoViewDocument(
 
     /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
     public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken) =>
-        container.ReadOptionalAsync<TodoViewDocument>(todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken);
+        ReadAsync(container, todoId, cancellationToken, sessionToken: null);
+
+    /// <summary>The document as a replica at least as recent as <paramref name="sessionToken"/> holds it.</summary>
+    public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken, string? sessionToken) =>
+        container.ReadOptionalAsync<TodoViewDocument>(
+            todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken, sessionToken is null ? null : new ItemRequestOptions { SessionToken = sessionToken });
 
     public TodoStream ToStream(string etag) => Version == 0
         ? TodoStream.Unwritten(Guid.Parse(Id)) with { ETag = etag }

@@ -110,4 +110,10 @@ public sealed class TodoStoreOptions
     /// crashed. Longer than any request runs, read-model wait and concurrency retries included.
     /// </summary>
     public TimeSpan IdempotencyTakeoverTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether a command that waits for the read model writes its todo's read document itself (see
+    /// <see cref="ReadModelWriteThrough"/>) instead of waiting for the change feed; off, it waits for the projector.
+    /// </summary>
+    public bool WriteThroughReadModel { get; set; } = true;
 }

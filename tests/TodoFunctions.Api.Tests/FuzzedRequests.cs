@@ -9,8 +9,11 @@ namespace TodoFunctions.Api.Tests;
 /// </summary>
 internal sealed record FuzzedRequest(string Method, FuzzedRoute Route, int IdPick, string Garbage, FuzzedIfMatch IfMatch, string? ContentType, string? WaitForReadModel, FuzzedBody Body)
 {
+    /// <summary>An <c>X-Session-Token</c>: none, well-formed, or not.</summary>
+    public string? SessionToken { get; init; }
+
     public override string ToString() =>
-        $"{Method} {Route} id#{IdPick} garbage='{Garbage}' If-Match:{IfMatch} Content-Type:{ContentType} Wait:{WaitForReadModel} body:{Body}";
+        $"{Method} {Route} id#{IdPick} garbage='{Garbage}' If-Match:{IfMatch} Content-Type:{ContentType} Wait:{WaitForReadModel} Session:{SessionToken} body:{Body}";
 }
 
 internal enum FuzzedRoute { List, Todo, Events, Garbage, AdminStatus, Restore, Trash, TrashedTodo, Statistics, History }
@@ -71,7 +74,8 @@ internal static class FuzzedRequests
         Gen.OneOf<string?>(null, "application/json", "application/merge-patch+json", "text/plain", "nonsense"),
         Gen.OneOf<string?>(null, null, "false", "true", "maybe"),
         Body,
-        (method, route, id, garbage, ifMatch, contentType, wait, body) => new FuzzedRequest(method, route, id, garbage, ifMatch, contentType, wait, body));
+        (method, route, id, garbage, ifMatch, contentType, wait, body) => new FuzzedRequest(method, route, id, garbage, ifMatch, contentType, wait, body))
+        .SelectMany(request => Gen.OneOf<string?>(null, null, "0:-1#1", "0:-1#", request.Garbage).Select(token => request with { SessionToken = token }));
 
     /// <summary>A session of a client: a few requests in a row, against whatever the earlier ones created.</summary>
     public static readonly Gen<FuzzedRequest[]> Session = Request.Array[1, 12];

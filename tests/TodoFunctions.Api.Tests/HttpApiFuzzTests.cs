@@ -138,6 +138,7 @@ public sealed class HttpApiFuzzTests(LocalHostFixture fixture, ITestOutputHelper
         };
         if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         if (fuzzed.WaitForReadModel is { } wait) request.Headers.TryAddWithoutValidation("X-Wait-For-Read-Model", wait);
+        if (fuzzed.SessionToken is { } token) request.Headers.TryAddWithoutValidation("X-Session-Token", token);
         return request;
     }
 }

@@ -17,6 +17,8 @@ public sealed class StrainedLocalHostFixture : LocalHostFixture
     {
         ["TodoStore:ReadYourWritesTimeout"] = "00:00:00.2",
         ["TodoStore:MaxConcurrencyRetries"] = "2",
+        // The wait for the projector, which the command's own write of the read document would otherwise spare it.
+        ["TodoStore:WriteThroughReadModel"] = "false",
     };
 
     protected override void ConfigureServices(IServiceCollection services) =>

@@ -5,8 +5,11 @@ using Xunit.Abstractions;
 
 namespace TodoFunctions.Cosmos.Tests;
 
+/// <summary>The wait for the projector; the tests of the fallback turn off the command's own write of its read document, which would otherwise answer first.</summary>
 public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelper output) : IClassFixture<CosmosEndpoint>
 {
+    private static readonly Dictionary<string, string?> WaitingForTheProjector = new() { ["TodoStore:WriteThroughReadModel"] = "false" };
+
     [Fact]
     public async Task With_the_projector_running_every_write_that_waits_is_seen_by_the_next_read()
     {
@@ -75,7 +78,7 @@ public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelp
     [Fact]
     public async Task A_write_waits_for_a_projector_in_another_process_by_polling_the_read_document()
     {
-        await using var writer = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await using var writer = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, settings: WaitingForTheProjector);
         await using var projector = await TodoStoreHarness.StartAsync(endpoint, withProjector: true, databaseName: writer.DatabaseName);
 
         var requests = writer.Requests.Measure();
@@ -90,7 +93,7 @@ public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelp
     [Fact]
     public async Task Without_a_projector_the_wait_gives_up_at_the_bound_and_the_write_has_still_happened()
     {
-        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(300));
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(300), settings: WaitingForTheProjector);
 
         var outcome = await store.Commands.CreateAsync(new CreateTodo("walk the dog"), new CommandContext("c"), default);
 
@@ -103,7 +106,7 @@ public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelp
     [EmbeddedEmulatorFact]
     public async Task A_write_whose_wait_cannot_read_the_read_model_still_answers_that_it_happened()
     {
-        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(500));
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(500), settings: WaitingForTheProjector);
         endpoint.Emulator!.Faults.Install(new FaultPlan
         {
             Seed = 3,

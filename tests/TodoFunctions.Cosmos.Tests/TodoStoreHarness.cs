@@ -48,6 +48,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public TodoStatisticsProjector StatisticsProjector => host.Services.GetRequiredService<TodoStatisticsProjector>();
     public TodoStatistics Statistics => host.Services.GetRequiredService<TodoStatistics>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
+    public ReadModelWriteThrough WriteThrough => host.Services.GetRequiredService<ReadModelWriteThrough>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
     public Container Events => Container(TodoStoreLayout.EventsContainer);

@@ -22,8 +22,9 @@ public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
+            var sessionToken = ReadSessions.Of(request);
             if (HistoricalReads.Requested(request)) return await HistoricalReads.AnswerAsync(request, history, TodoHttp.TodoId(id), cancellationToken);
-            var todo = await readModel.GetAsync(TodoHttp.TodoId(id), cancellationToken);
+            var todo = await readModel.GetAsync(TodoHttp.TodoId(id), sessionToken, cancellationToken);
             var currentEtag = todo is null ? null : EntityTags.For(todo.Version);
             if (!EntityTags.Match(request, currentEtag)) return Problems.ForRefusal(new CommandOutcome.PreconditionFailed(todo?.Version));
             if (todo is null) return Problems.TodoNotFound();

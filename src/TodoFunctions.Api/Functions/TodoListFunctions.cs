@@ -15,7 +15,7 @@ public sealed class TodoListFunctions(TodoHttp http, IdempotentCommands commands
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Todos)] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () => await Listings.ReadAsync(
-            request, TodoRoutes.Todos, () => readModel.LiveListAsync(cancellationToken), todos => TodoAnswers.List(request, todos), cancellationToken));
+            request, TodoRoutes.Todos, () => readModel.LiveListAsync(ReadSessions.Of(request), cancellationToken), todos => TodoAnswers.List(request, todos), cancellationToken));
 
     [Function("CreateTodo")]
     public Task<IActionResult> Create(

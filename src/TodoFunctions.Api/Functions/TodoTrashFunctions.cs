@@ -19,7 +19,7 @@ public sealed class TodoTrashFunctions(TodoHttp http, TodoReadModel readModel)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = TodoRoutes.Trash)] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.Respond(request, async () => await Listings.ReadAsync(
-            request, TodoRoutes.Trash, () => readModel.TrashAsync(cancellationToken), todos => TrashAnswers.List(request, todos), cancellationToken));
+            request, TodoRoutes.Trash, () => readModel.TrashAsync(ReadSessions.Of(request), cancellationToken), todos => TrashAnswers.List(request, todos), cancellationToken));
 
     [Function("BrowseTrashOtherMethods")]
     public Task<IActionResult> OtherMethods(

@@ -46,6 +46,8 @@ internal static class Problems
 
     public static HttpAnswer MalformedIdempotencyKey(string detail) => Problem(StatusCodes.Status400BadRequest, $"Idempotency-Key: {detail}");
 
+    public static HttpAnswer MalformedSessionToken(string detail) => Problem(StatusCodes.Status400BadRequest, $"{ReadSessions.Header}: {detail}");
+
     public static HttpAnswer PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, detail);
 
     public static HttpAnswer BodyTooLarge(int maxBytes) =>

@@ -31,15 +31,15 @@ internal static class TodoAnswers
         new(StatusCodes.Status200OK, events.Select(e => new EventRepresentation(e.Version, e.Type, e.SchemaVersion, e.Data, e.Timestamp, e.CorrelationId)).ToList());
 
     public static HttpAnswer Created(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded created
-        ? Written(Todo(request, created.Todo, StatusCodes.Status201Created).WithHeader(HeaderNames.Location, TodoUrls.For(request, created.Todo.Id)), created.ReadModelCaughtUp)
+        ? Written(Todo(request, created.Todo, StatusCodes.Status201Created).WithHeader(HeaderNames.Location, TodoUrls.For(request, created.Todo.Id)), created)
         : Problems.ForRefusal(outcome);
 
     public static HttpAnswer Updated(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded updated
-        ? Written(Todo(request, updated.Todo), updated.ReadModelCaughtUp)
+        ? Written(Todo(request, updated.Todo), updated)
         : Problems.ForRefusal(outcome);
 
     public static HttpAnswer Deleted(CommandOutcome outcome) => outcome is CommandOutcome.Succeeded deleted
-        ? Written(new HttpAnswer(StatusCodes.Status204NoContent), deleted.ReadModelCaughtUp)
+        ? Written(new HttpAnswer(StatusCodes.Status204NoContent), deleted)
         : Problems.ForRefusal(outcome);
 
     public static HttpAnswer AllDeleted(DeleteAllOutcome outcome) => Written(new HttpAnswer(StatusCodes.Status204NoContent), outcome.ReadModelCaughtUp);
@@ -50,7 +50,7 @@ internal static class TodoAnswers
             .WithHeader(HeaderNames.Allow, allowedMethods)
             .WithHeader(HeaderNames.AccessControlAllowMethods, TodoRoutes.CorsMethods)
             .WithHeader(HeaderNames.AccessControlAllowHeaders,
-                $"Content-Type, If-Match, If-None-Match, {IdempotencyKeys.Header}, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}")
+                $"Content-Type, If-Match, If-None-Match, {IdempotencyKeys.Header}, {TodoHttp.CorrelationIdHeader}, {TodoHttp.WaitForReadModelHeader}, {ReadSessions.Header}")
             .WithHeader(HeaderNames.AccessControlMaxAge, "86400")
         : Problems.MethodNotAllowed(request.Method, allowedMethods);
 
@@ -62,6 +62,9 @@ internal static class TodoAnswers
 
     private static HttpAnswer Written(HttpAnswer answer, bool readModelCaughtUp) =>
         answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");
+
+    private static HttpAnswer Written(HttpAnswer answer, CommandOutcome.Succeeded written) =>
+        ReadSessions.Answer(Written(answer, written.ReadModelCaughtUp), written.ReadModelSessionToken);
 
     private static TodoRepresentation Representation(HttpRequest request, TodoView todo) =>
         new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id), todo.IsStale ? true : null) { DueDate = todo.DueDate };

@@ -18,7 +18,7 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
     /// <summary>Sent as <c>false</c> by a client that prefers a faster answer to reading its own write at once.</summary>
     public const string WaitForReadModelHeader = "X-Wait-For-Read-Model";
 
-    private const string ExposedHeaders = $"Location, ETag, Link, {TodoAnswers.ReadModelCaughtUpHeader}, {TodoAnswers.StaleHeader}, {CorrelationIdHeader}, {IdempotencyKeys.ReplayedHeader}, {HistoricalReads.MementoDatetimeHeader}";
+    private const string ExposedHeaders = $"Location, ETag, Link, {TodoAnswers.ReadModelCaughtUpHeader}, {TodoAnswers.StaleHeader}, {CorrelationIdHeader}, {IdempotencyKeys.ReplayedHeader}, {HistoricalReads.MementoDatetimeHeader}, {ReadSessions.Header}";
 
     public async Task<IActionResult> Respond(HttpRequest request, Func<Task<IActionResult>> handle)
     {

@@ -30,8 +30,10 @@ public sealed class TodoPurge
         }
         // TodoPurged is stored, so a 503 would tell the client that nothing happened. The projector finishes the masking
         // (before it checkpoints TodoPurged), and X-Read-Model-Caught-Up is true only once its pass has masked.
-        catch (Exception unavailable) when (result.Outcome is CommandOutcome.Succeeded && TransientRetry.IsTransient(unavailable, cancellationToken))
+        // The command's own write of the read document does not mask, so it does not make the read model caught up either.
+        catch (Exception unavailable) when (result.Outcome is CommandOutcome.Succeeded succeeded && TransientRetry.IsTransient(unavailable, cancellationToken))
         {
+            return result with { Outcome = succeeded with { ReadModelCaughtUp = false, ReadModelSessionToken = null } };
         }
         return result;
     }

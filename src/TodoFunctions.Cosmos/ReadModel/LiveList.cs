@@ -12,22 +12,23 @@ public sealed class LiveList
     private readonly Container container;
     private readonly ReadModelPointer pointer;
     private readonly ListRange range;
+    private readonly string? sessionToken;
 
-    internal LiveList(Container container, ReadModelPointer pointer, ListRange range) =>
-        (this.container, this.pointer, this.range) = (container, pointer, range);
+    internal LiveList(Container container, ReadModelPointer pointer, ListRange range, string? sessionToken = null) =>
+        (this.container, this.pointer, this.range, this.sessionToken) = (container, pointer, range, sessionToken);
 
     /// <summary>
     /// Every todo of the listing in its order: the list by order ascending, todos without an order last, then by
     /// creation time; the trash newest deletion first.
     /// </summary>
-    public Task<IReadOnlyList<TodoView>> AllAsync(CancellationToken cancellationToken) => TodoListQuery.AllAsync(container, range, cancellationToken);
+    public Task<IReadOnlyList<TodoView>> AllAsync(CancellationToken cancellationToken) => TodoListQuery.AllAsync(container, range, sessionToken, cancellationToken);
 
     /// <summary>
     /// At most <paramref name="limit"/> todos in the listing's order, from the start or after the position an earlier
     /// page returned; throws <see cref="InvalidListPositionException"/> for a position that is not one of this listing's.
     /// </summary>
     public Task<TodoPage> PageAsync(int limit, string? after, CancellationToken cancellationToken) =>
-        TodoListQuery.PageAsync(container, range, limit, after, cancellationToken);
+        TodoListQuery.PageAsync(container, range, limit, after, sessionToken, cancellationToken);
 
     /// <summary>
     /// A short opaque tag that changes whenever the live list may have changed. Read it before the list it describes:

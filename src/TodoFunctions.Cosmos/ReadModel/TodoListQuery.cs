@@ -21,18 +21,20 @@ internal static class TodoListQuery
     private const string InListOrder =
         "SELECT * FROM c WHERE c.listPosition > @after AND c.listPosition < @before ORDER BY c.listPosition";
 
-    public static async Task<IReadOnlyList<TodoView>> AllAsync(Container container, ListRange range, CancellationToken cancellationToken) =>
-        [.. (await container.QueryAllAsync<TodoViewDocument>(Between(range.After, range), null, cancellationToken)).Select(document => document.ToView())];
+    public static async Task<IReadOnlyList<TodoView>> AllAsync(Container container, ListRange range, string? sessionToken, CancellationToken cancellationToken) =>
+        [.. (await container.QueryAllAsync<TodoViewDocument>(Between(range.After, range), new QueryRequestOptions { SessionToken = sessionToken }, cancellationToken))
+            .Select(document => document.ToView())];
 
     /// <summary>
     /// At most <paramref name="limit"/> todos after <paramref name="after"/> (from the start when <c>null</c>), read
     /// with the SDK's own continuation until the page is full or the range is drained.
     /// </summary>
-    public static async Task<TodoPage> PageAsync(Container container, ListRange range, int limit, string? after, CancellationToken cancellationToken)
+    public static async Task<TodoPage> PageAsync(
+        Container container, ListRange range, int limit, string? after, string? sessionToken, CancellationToken cancellationToken)
     {
         if (after is not null && !range.Holds(after)) throw new InvalidListPositionException();
         var documents = new List<TodoViewDocument>(limit);
-        using var iterator = container.GetItemQueryIterator<TodoViewDocument>(Between(after ?? range.After, range), null, new QueryRequestOptions { MaxItemCount = limit });
+        using var iterator = container.GetItemQueryIterator<TodoViewDocument>(Between(after ?? range.After, range), null, new QueryRequestOptions { MaxItemCount = limit, SessionToken = sessionToken });
         while (documents.Count < limit && iterator.HasMoreResults)
             documents.AddRange((await iterator.ReadNextAsync(cancellationToken)).Take(limit - documents.Count));
         var more = documents.Count == limit && iterator.HasMoreResults;
