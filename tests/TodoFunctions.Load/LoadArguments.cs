@@ -10,6 +10,7 @@ public static class LoadArguments
           --url <url>          the API root, e.g. http://127.0.0.1:7071/api
           --seconds <n>        how long to run (default 30)
           --clients <n>        concurrent clients (default 8)
+          --requests <n>       each client also stops after n requests
           --mix <weights>      e.g. post=20,get=35,patch=25,list=10,delete=10 (the default)
           --header "N: v"      sent with every request; repeatable (X-Wait-For-Read-Model: false, x-functions-key: …)
           --route <path>       the todo collection under the root (default todos; crud/todos for the CRUD baseline)
@@ -29,6 +30,7 @@ public static class LoadArguments
                 case "--url": root = Uri.TryCreate(value, UriKind.Absolute, out var url) ? url : throw new FormatException($"--url: '{value}' is not an absolute URL."); break;
                 case "--seconds": options = options with { Duration = TimeSpan.FromSeconds(Positive(args[i], value)) }; break;
                 case "--clients": options = options with { Clients = Positive(args[i], value) }; break;
+                case "--requests": options = options with { RequestsPerClient = Positive(args[i], value) }; break;
                 case "--mix": options = options with { Mix = LoadMix.Parse(value) }; break;
                 case "--route": options = options with { TodoRoute = value }; break;
                 case "--list-limit": options = options with { ListLimit = Positive(args[i], value) }; break;

@@ -17,10 +17,10 @@ internal sealed class LoadClient(HttpClient http, LoadOptions options, int numbe
 
     public List<LoadSample> Samples { get; } = [];
 
-    public async Task RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public async Task RunAsync(TimeSpan duration, int? requests, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(start) < duration && !cancellationToken.IsCancellationRequested)
+        for (var sent = 0; sent < (requests ?? int.MaxValue) && Stopwatch.GetElapsedTime(start) < duration && !cancellationToken.IsCancellationRequested; sent++)
         {
             var method = options.Mix.Pick(random);
             await SendAsync(todos.Count == 0 && method is not LoadMethod.List ? LoadMethod.Post : method, cancellationToken);

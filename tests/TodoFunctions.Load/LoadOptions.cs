@@ -11,6 +11,9 @@ public sealed record LoadOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>When set, each client also stops after this many requests: with its seeded mix, a run that does the same requests however fast the host is.</summary>
+    public int? RequestsPerClient { get; init; }
+
     /// <summary>Concurrent clients, each sending its next request when its last one has answered.</summary>
     public int Clients { get; init; } = 8;
 

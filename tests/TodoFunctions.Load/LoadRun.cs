@@ -13,7 +13,7 @@ public static class LoadRun
         };
         var clients = Enumerable.Range(0, options.Clients).Select(number => new LoadClient(http, options, number)).ToList();
         var start = Stopwatch.GetTimestamp();
-        await Task.WhenAll(clients.Select(client => client.RunAsync(options.Duration, cancellationToken)));
+        await Task.WhenAll(clients.Select(client => client.RunAsync(options.Duration, options.RequestsPerClient, cancellationToken)));
         return LoadReport.From([.. clients.SelectMany(client => client.Samples)], Stopwatch.GetElapsedTime(start));
     }
 }
