@@ -164,7 +164,17 @@ internal abstract class TodoDocumentWriter<TDocument>(
                 await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt, projection), cancellationToken);
                 recorded = true;
             }
-            var written = await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken);
+            bool written;
+            try
+            {
+                written = await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken);
+            }
+            // A guess that failed otherwise (a 503 on creates, a timeout) is not retried as such: the document is read.
+            catch (CosmosException) when (presumeUnwritten)
+            {
+                presumeUnwritten = false;
+                continue;
+            }
             if (presumeUnwritten) Learn(absent: written);
             if (written) return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
             presumeUnwritten = false;
