@@ -63,10 +63,11 @@ public sealed class TodoStoreOptions
     public int ChangeFeedMaxItems { get; set; } = 100;
 
     /// <summary>
-    /// Whether the projector writes a todo's document without reading it first when a delivery holds the stream from
+    /// Whether the projector may write a todo's document without reading it first when a delivery holds the stream from
     /// its first event: the create's "must not exist" is the condition, and a conflict falls back to read, fold and
     /// replace. It saves the read on a backlog; where another writer usually creates the document first (a command's
-    /// write-through), the failed create costs a request more than reading first.
+    /// write-through), the failed create costs a request more than reading first, so it is done only while most such
+    /// deliveries lately found no document (<see cref="CreateFirstPolicy"/>). <c>false</c> always reads first.
     /// </summary>
     public bool ProjectorCreatesWithoutRead { get; set; } = true;
 

@@ -97,6 +97,48 @@ public sealed class ProjectionWithoutReadTests(CosmosEndpoint endpoint) : IClass
         Assert.Equal(newer.ETag, await ReadETagAsync(store, id));
     }
 
+    [Fact]
+    public async Task Once_first_deliveries_keep_finding_documents_written_through_the_projector_reads_first_and_turns_back_when_they_stop()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        await WarmUpAsync(store);
+        for (var i = 0; i < TurnAround; i++)
+            await store.Projector.ProjectAsync(await store.DocumentsOfAsync(await store.CreateAsync($"written through {i}", waitForReadModel: true)), default);
+
+        var writtenThrough = await store.DocumentsOfAsync(await store.CreateAsync("written through", waitForReadModel: true));
+        var firstUnwritten = await store.DocumentsOfAsync(await store.CreateAsync("not written through"));
+        var readFirst = store.Requests.Measure();
+        await store.Projector.ProjectAsync(writtenThrough, default);
+        var stillReadFirst = store.Requests.Measure();
+        await store.Projector.ProjectAsync(firstUnwritten, default);
+        store.Requests.Measure();
+        for (var i = 0; i < TurnAround; i++)
+            await store.Projector.ProjectAsync(await store.DocumentsOfAsync(await store.CreateAsync($"not written through {i}")), default);
+        var unwritten = await store.DocumentsOfAsync(await store.CreateAsync("backlog"));
+        var createFirst = store.Requests.Measure();
+        await store.Projector.ProjectAsync(unwritten, default);
+        store.Requests.Measure();
+
+        Assert.Equal(["GET"], Methods(readFirst));
+        Assert.Equal(["GET", "POST"], Methods(stillReadFirst));
+        Assert.Equal(["POST"], Methods(createFirst));
+    }
+
+    [Fact]
+    public async Task With_create_first_switched_off_a_first_delivery_reads_first()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false,
+            settings: new Dictionary<string, string?> { ["TodoStore:ProjectorCreatesWithoutRead"] = "false" });
+        await WarmUpAsync(store);
+        var delivery = await store.DocumentsOfAsync(await store.CreateAsync("walk the dog"));
+
+        var projection = store.Requests.Measure();
+        await store.Projector.ProjectAsync(delivery, default);
+        store.Requests.Measure();
+
+        Assert.Equal(["GET", "POST"], Methods(projection));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
@@ -115,6 +157,9 @@ public sealed class ProjectionWithoutReadTests(CosmosEndpoint endpoint) : IClass
         Assert.Equal(12, projection.RoundTrips);
         Assert.InRange(projection.MostInFlight, parallelism == 1 ? 1 : 2, parallelism);
     }
+
+    /// <summary>More first deliveries in a row than turn the writer's create-first estimate over.</summary>
+    private const int TurnAround = 8;
 
     /// <summary>Reads the read-model pointer, which the harness then keeps for a minute, so that measured flows do not pay for it.</summary>
     private static async Task WarmUpAsync(TodoStoreHarness store)

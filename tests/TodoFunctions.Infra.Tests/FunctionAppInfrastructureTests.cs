@@ -123,6 +123,15 @@ public sealed class FunctionAppInfrastructureTests(CompiledInfrastructure infra)
         Assert.Equal(TimeSpan.FromSeconds(1), TimeSpan.Parse(Settings[TodoStoreSetting(nameof(TodoStoreOptions.ChangeFeedPollInterval))]));
     }
 
+    [Fact]
+    public void Leases_are_scanned_every_5_s_and_renewed_every_5_s_and_expire_after_15_s()
+    {
+        TimeSpan Setting(string name) => TimeSpan.Parse(Settings[TodoStoreSetting(name)]);
+        Assert.Equal(TimeSpan.FromSeconds(5), Setting(nameof(TodoStoreOptions.LeaseAcquireInterval)));
+        Assert.Equal(TimeSpan.FromSeconds(5), Setting(nameof(TodoStoreOptions.LeaseRenewInterval)));
+        Assert.Equal(TimeSpan.FromSeconds(15), Setting(nameof(TodoStoreOptions.LeaseExpirationInterval)));
+    }
+
     [Theory]
     [InlineData("FUNCTIONS_WORKER_RUNTIME")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION")]

@@ -83,7 +83,7 @@ internal abstract class TodoDocumentWriter<TDocument>(
     where TDocument : class, IProjectedTodoDocument<TDocument>
 {
     private readonly int maxApplyAttempts = Math.Max(1, options.Value.MaxApplyAttempts);
-    private readonly bool createsWithoutRead = options.Value.ProjectorCreatesWithoutRead;
+    private readonly CreateFirstPolicy createFirst = new(options.Value.ProjectorCreatesWithoutRead);
 
     public string Projection => projection;
 
@@ -113,12 +113,20 @@ internal abstract class TodoDocumentWriter<TDocument>(
         var recorded = false;
         // A delivery from the stream's first event needs nothing stored: its create, which fails where a document exists
         // (a replay, a command's write-through, another build's), is the condition; only then is the document read.
-        var presumeUnwritten = createsWithoutRead && delivered is not null && StartsTheStream(delivered);
+        // Whether it is tried first depends on what such deliveries have lately found, which each learns once.
+        var learning = delivered is not null && StartsTheStream(delivered);
+        var presumeUnwritten = learning && createFirst.CreatesFirst;
+        void Learn(bool absent)
+        {
+            if (learning) createFirst.Observe(absent);
+            learning = false;
+        }
         // A write loses only to another writer of the same document (an instance taking over a lease, a rebuild, a
         // retry); re-reading picks up what it wrote.
         while (true)
         {
             var stored = presumeUnwritten ? null : await TDocument.ReadAsync(target.Container, todoId, cancellationToken);
+            if (!presumeUnwritten) Learn(absent: stored is null);
             if (stored?.Document.ReadModelVersion > target.ReadModelVersion) return new ProjectionResult.Superseded();
             // A document from an older build of the read model is overwritten as if it were not there.
             var current = stored?.Document.ReadModelVersion == target.ReadModelVersion ? stored.Value.Document : null;
@@ -145,7 +153,9 @@ internal abstract class TodoDocumentWriter<TDocument>(
             if (presumeUnwritten && failure is not null)
             {
                 presumeUnwritten = false;
-                if (await TDocument.ReadAsync(target.Container, todoId, cancellationToken) is not null) continue;
+                var found = await TDocument.ReadAsync(target.Container, todoId, cancellationToken) is not null;
+                Learn(absent: !found);
+                if (found) continue;
             }
             var parked = failure is null ? null : Park(failure, current?.Parked, delivered?.HighestVersion);
             // A newer release's event is not poison: it would only leave its title in the dead letters for good.
@@ -154,8 +164,19 @@ internal abstract class TodoDocumentWriter<TDocument>(
                 await recordPoison(new PoisonEvent(todoId, parked.Version, parked.EventType, failure!.Event, parked.Error, parked.Attempts, parked.ParkedAt, projection), cancellationToken);
                 recorded = true;
             }
-            if (await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken))
-                return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
+            bool written;
+            try
+            {
+                written = await TryWriteAsync(target.Container, TDocument.From(folded, target.ReadModelVersion, parked), projected.ETag, cancellationToken);
+            }
+            // A guess that failed otherwise (a 503 on creates, a timeout) is not retried as such: the document is read.
+            catch (CosmosException) when (presumeUnwritten)
+            {
+                presumeUnwritten = false;
+                continue;
+            }
+            if (presumeUnwritten) Learn(absent: written);
+            if (written) return parked is null ? new ProjectionResult.Applied(folded.Version) : new ProjectionResult.Parked(parked);
             presumeUnwritten = false;
         }
     }
