@@ -44,11 +44,13 @@ internal static class LoadBenchmark
             var reports = new Dictionary<Api, LoadReport>();
             foreach (var api in Apis)
             {
+                var before = log.Requests.Count;
                 reports[api] = await LoadRun.RunAsync(Options(host, api, clients, duration));
                 await ProjectorSettledAsync(log, readModel);
                 Console.WriteLine();
                 Console.WriteLine($"{api.Name}, {clients} clients:");
                 reports[api].Print(Console.Out);
+                PrintRequestsPerOperation(log.Requests.Skip(before), reports[api].Total);
             }
             Console.WriteLine();
             Console.WriteLine($"Against the CRUD baseline, {clients} clients:  ops/s      p50      p99");
@@ -79,6 +81,15 @@ internal static class LoadBenchmark
         Duration = duration,
         Headers = api.Headers,
     };
+
+    /// <summary>What one HTTP request costs in Cosmos requests by container and method, the projectors' afterwards and the settling's idle polls included.</summary>
+    private static void PrintRequestsPerOperation(IEnumerable<CosmosRequest> requests, MethodFigures total)
+    {
+        var operations = (double)(total.Succeeded + total.Failures);
+        var byContainer = requests.GroupBy(request => $"{request.Container} {request.Method}").OrderBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group => $"{group.Key} {group.Count() / operations:0.00}");
+        Console.WriteLine($"  Cosmos requests per HTTP request, by container and method: {string.Join(", ", byContainer)}");
+    }
 
     private static void PrintRatio(MethodFigures figures, MethodFigures baseline) =>
         Console.WriteLine($"    {figures.Name,-34} {figures.PerSecond / baseline.PerSecond,6:0.00}x {figures.P50 / baseline.P50,7:0.00}x {figures.P99 / baseline.P99,7:0.00}x");
