@@ -39,7 +39,8 @@ public static class TodoCosmosServiceCollectionExtensions
         services.TryAddSingleton(provider => new TodoReadModel(provider.GetRequiredService<ReadModelPointers>()));
         services.TryAddSingleton<ReadModelCatchUp>();
         services.TryAddSingleton(provider => new ReadModelWriteThrough(
-            provider.GetRequiredService<ReadModelPointers>(), provider.GetRequiredService<IOptions<TodoStoreOptions>>()));
+            provider.GetRequiredService<ReadModelPointers>(), provider.GetRequiredService<IOptions<TodoStoreOptions>>(),
+            provider.GetRequiredService<ILogger<ReadModelWriteThrough>>()));
         services.TryAddSingleton<TodoCommandService>();
         services.TryAddSingleton(provider => new IdempotencyRecords(
             provider.GetRequiredService<CosmosClient>(), provider.GetRequiredService<IOptions<TodoStoreOptions>>(), provider.GetRequiredService<TimeProvider>()));

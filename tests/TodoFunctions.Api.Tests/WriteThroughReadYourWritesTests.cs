@@ -115,6 +115,20 @@ public sealed class WriteThroughReadYourWritesTests(StalledProjectorLaggingRepli
     }
 
     [Fact]
+    public async Task A_patch_after_a_post_that_did_not_wait_answers_caught_up_and_the_next_get_shows_it()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "todos") { Content = Json("""{"title":"no wait"}""") };
+        request.Headers.Add("X-Wait-For-Read-Model", "false");
+        using var created = await hosts.Writer.SendAsync(request);
+        var url = (await created.ReadJsonAsync()).Url();
+
+        using var patched = await hosts.Writer.PatchAsync(url, Json("""{"title":"then waited"}"""));
+
+        Assert.Equal("true", patched.Header(CaughtUp));
+        Assert.Equal("then waited", (await (await hosts.Writer.GetAsync(url)).ReadJsonAsync()).GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task On_another_instance_behind_a_lagging_replica_a_get_with_the_writes_session_token_sees_it_and_one_without_does_not()
     {
         using var created = await hosts.Writer.PostAsync("todos", Json("""{"title":"seen elsewhere"}"""));

@@ -66,7 +66,12 @@ internal static class ReadYourWritesBenchmark
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         await ReadYourWritesLatency.PostAsync(http, WarmUpSamples);
         await ReadYourWritesLatency.PatchAsync(http, WarmUpSamples);
-        return [(scenario, await ReadYourWritesLatency.PostAsync(http, samples)), (scenario, await ReadYourWritesLatency.PatchAsync(http, samples))];
+        return
+        [
+            (scenario, await ReadYourWritesLatency.PostAsync(http, samples)),
+            (scenario, await ReadYourWritesLatency.PatchAsync(http, samples)),
+            (scenario, await ReadYourWritesLatency.PatchAtRandomAsync(http, samples)),
+        ];
     }
 
     private static Dictionary<string, string?> TwoHostSettings(string database, string instance, TimeSpan poll) => new()

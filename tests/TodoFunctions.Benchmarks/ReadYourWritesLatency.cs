@@ -17,17 +17,33 @@ internal sealed record ReadYourWritesLatency(string Method, List<double> Waiting
     public static Task<ReadYourWritesLatency> PostAsync(HttpClient http, int samples) =>
         SampleAsync(http, "POST", samples, sample => new HttpRequestMessage(HttpMethod.Post, "todos") { Content = Json($$"""{"title":"ryw {{sample}}"}""") });
 
-    /// <summary>PATCHes a few todos in turn, each time with a new title, so every request appends one event.</summary>
-    public static async Task<ReadYourWritesLatency> PatchAsync(HttpClient http, int samples)
+    /// <summary>
+    /// PATCHes 10 todos in turn, each time with a new title, so every request appends one event. Alternating with the
+    /// no-wait samples, every waiting PATCH follows a waiting write on its todo: the write-through's best case.
+    /// </summary>
+    public static Task<ReadYourWritesLatency> PatchAsync(HttpClient http, int samples) =>
+        PatchAsync(http, "PATCH", samples, targetCount: 10, (sample, count) => sample % count);
+
+    /// <summary>
+    /// PATCHes todos picked at random (seeded) from 40, so about half the waiting PATCHes follow a no-wait write on
+    /// their todo, whose read document is then behind.
+    /// </summary>
+    public static Task<ReadYourWritesLatency> PatchAtRandomAsync(HttpClient http, int samples)
+    {
+        var random = new Random(12);
+        return PatchAsync(http, "PATCH*", samples, targetCount: 40, (_, count) => random.Next(count));
+    }
+
+    private static async Task<ReadYourWritesLatency> PatchAsync(HttpClient http, string method, int samples, int targetCount, Func<int, int, int> pick)
     {
         var targets = new List<Uri>();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < targetCount; i++)
         {
             using var created = await SendAsync(http, new HttpRequestMessage(HttpMethod.Post, "todos") { Content = Json("""{"title":"patched"}""") }, wait: false);
             targets.Add(created.Response.Headers.Location!);
         }
-        return await SampleAsync(http, "PATCH", samples, sample =>
-            new HttpRequestMessage(HttpMethod.Patch, targets[sample % targets.Count]) { Content = Json($$"""{"title":"patch {{sample}}"}""") });
+        return await SampleAsync(http, method, samples, sample =>
+            new HttpRequestMessage(HttpMethod.Patch, targets[pick(sample, targets.Count)]) { Content = Json($$"""{"title":"patch {{sample}}"}""") });
     }
 
     private static async Task<ReadYourWritesLatency> SampleAsync(HttpClient http, string method, int samples, Func<int, HttpRequestMessage> request)

@@ -1,5 +1,8 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
@@ -80,6 +83,46 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
     }
 
     [Fact]
+    public async Task After_writes_that_did_not_wait_a_command_that_waits_creates_or_replaces_the_document_behind_it()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: ShortWait);
+        var context = new CommandContext("c");
+        var id = Succeeded(await store.Commands.CreateAsync(new CreateTodo("walk the dog"), TodoStoreHarness.NoWait(), default)).Todo.Id;
+
+        var missing = Succeeded(await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the cat"), context, default));
+        await AssertProjectorWouldWriteTheSameAsync(store, id);
+        Succeeded(await store.Commands.ExecuteAsync(id, new UpdateTodo(Completed: true), TodoStoreHarness.NoWait(), default));
+        Succeeded(await store.Commands.ExecuteAsync(id, new DeleteTodo(), TodoStoreHarness.NoWait(), default));
+        var behind = Succeeded(await store.Commands.ExecuteAsync(id, new RestoreTodo(), context, default));
+
+        Assert.True(missing.ReadModelCaughtUp && behind.ReadModelCaughtUp);
+        Assert.NotNull(behind.ReadModelSessionToken);
+        Assert.Equal(behind.Todo, await store.ReadModel.GetAsync(id, default));
+        await AssertProjectorWouldWriteTheSameAsync(store, id);
+    }
+
+    [Fact]
+    public async Task A_write_through_the_read_container_fails_for_another_reason_than_a_refusal_is_logged_with_its_status()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: ShortWait);
+        var id = Succeeded(await store.Commands.CreateAsync(new CreateTodo("walk the dog"), TodoStoreHarness.NoWait(), default)).Todo.Id;
+        var created = await store.Store.LoadAsync(id, default);
+        var logger = new RecordingLogger<ReadModelWriteThrough>();
+        var writeThrough = new ReadModelWriteThrough(store.Pointers, Options.Create(new TodoStoreOptions { WriteThroughReadModel = true }), logger);
+
+        store.ReadModelFaults.AnswerWritesWith = HttpStatusCode.BadRequest;
+        var refused = await writeThrough.TryWriteAsync(TodoStream.Unwritten(id), created, default);
+        store.ReadModelFaults.AnswerWritesWith = null;
+        var written = await writeThrough.TryWriteAsync(TodoStream.Unwritten(id), created, default);
+        var conflicting = await writeThrough.TryWriteAsync(TodoStream.Unwritten(id), created, default);
+
+        Assert.Equal((null, true, null), (refused, written is not null, conflicting));
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("400/0", message);
+    }
+
+    [Fact]
     public async Task A_parked_todo_keeps_its_document_and_marker_and_the_command_says_the_read_model_is_behind()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: ShortWait);
@@ -149,7 +192,7 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
     }
 
     [Fact]
-    public async Task Commands_racing_the_projector_and_replayed_old_deliveries_never_move_the_document_back_and_end_at_the_fold_of_the_log()
+    public async Task Commands_some_not_waiting_racing_the_projector_and_replayed_old_deliveries_never_move_the_document_back_and_end_at_the_fold_of_the_log()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: true);
         var id = await store.CreateAsync("race", waitForReadModel: true);
@@ -168,8 +211,10 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
         {
+            // A write that does not wait leaves the document behind, so the next one that waits replaces it.
             for (var step = 0; step < 8; step++)
-                Succeeded(await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: $"writer {writer} step {step}", Completed: step % 2 == 0), new CommandContext("c"), default));
+                Succeeded(await store.Commands.ExecuteAsync(
+                    id, new UpdateTodo(Title: $"writer {writer} step {step}", Completed: step % 2 == 0), new CommandContext("c", WaitForReadModel: (writer + step) % 3 != 0), default));
         })));
         await writersDone.CancelAsync();
         await Task.WhenAll(reader, replayer);

@@ -49,6 +49,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public TodoStatistics Statistics => host.Services.GetRequiredService<TodoStatistics>();
     public ReadModelCatchUp CatchUp => host.Services.GetRequiredService<ReadModelCatchUp>();
     public ReadModelWriteThrough WriteThrough => host.Services.GetRequiredService<ReadModelWriteThrough>();
+    public ReadModelPointers Pointers => host.Services.GetRequiredService<ReadModelPointers>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
     public Container Events => Container(TodoStoreLayout.EventsContainer);
