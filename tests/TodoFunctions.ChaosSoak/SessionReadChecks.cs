@@ -6,12 +6,12 @@ namespace TodoFunctions.ChaosSoak;
 internal sealed record SessionRead(Exchange Write, Exchange Read);
 
 /// <summary>What the reads back showed: conclusive checks by answer, and those that could not tell.</summary>
-internal sealed record SessionReadFigures(int Sent, int ShowedTodo, int ShowedDeleted, int Inconclusive, int Violated)
+internal sealed record SessionReadFigures(int Sent, int ShowedTodo, int ShowedDeleted, IReadOnlyDictionary<string, int> Inconclusive, int Violated)
 {
     public override string ToString() =>
         $"Read back on the other host with X-Session-Token: {Sent} writes confirmed with a token, checked {ShowedTodo + ShowedDeleted + Violated} " +
         $"(200 at the write's version or later {ShowedTodo}, 404 of a todo deleted since {ShowedDeleted}), violations {Violated}; " +
-        $"inconclusive {Inconclusive} (no other host up, no answer, 503 with Retry-After)";
+        $"inconclusive: {(Inconclusive.Count == 0 ? "none" : string.Join(", ", Inconclusive.Select(reason => $"{reason.Key} {reason.Value}")))}";
 }
 
 /// <summary>
@@ -28,13 +28,16 @@ internal static class SessionReadChecks
 
     public static SessionReadFigures Check(IReadOnlyCollection<SessionRead> reads, StoredLog log, Violations violations)
     {
-        int showedTodo = 0, showedDeleted = 0, inconclusive = 0, violated = 0;
+        int showedTodo = 0, showedDeleted = 0, violated = 0;
+        var inconclusive = new Dictionary<string, int>();
         foreach (var (write, read) in reads)
         {
             var todo = write.TodoId!.Value;
             var stream = log.Streams.GetValueOrDefault(todo) ?? [];
-            if (read.Server == write.Server || read.Status is null || (read.Status == 503 && read.HasRetryAfter) || VersionWritten(write, log) is not { } written)
-                inconclusive++;
+            var reason = Inconclusive(write, read);
+            var written = VersionWritten(write, log) ?? 0;
+            if (reason is not null || written == 0)
+                inconclusive[reason ??= "write not in the log"] = inconclusive.GetValueOrDefault(reason) + 1;
             else if (read.Status == 200 && Version(read) is { } shown && shown >= written && log.StateAt(todo, shown) is { IsDeleted: false })
                 showedTodo++;
             else if (read.Status == 404 && stream.Any(e => e.Version >= written && e.Type is nameof(TodoDeleted) or nameof(TodoPurged)))
@@ -47,6 +50,14 @@ internal static class SessionReadChecks
         }
         return new SessionReadFigures(reads.Count, showedTodo, showedDeleted, inconclusive, violated);
     }
+
+    private static string? Inconclusive(Exchange write, Exchange read) => read switch
+    {
+        _ when read.Server == write.Server => "the other host down",
+        { Status: null } => "no answer",
+        { Status: 503, HasRetryAfter: true } => "503 with Retry-After",
+        _ => null,
+    };
 
     public static long? Version(Exchange read) => read.ETag is { } etag ? long.Parse(etag.Trim('"')) : null;
 
