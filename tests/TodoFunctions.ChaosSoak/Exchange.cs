@@ -38,6 +38,15 @@ internal sealed record Exchange(
 
     public string? ETag { get; init; }
 
+    /// <summary>The path under the API root, so reads of one todo can be told from its history's.</summary>
+    public string Path { get; init; } = "";
+
+    /// <summary>The root of the host process that answered: a restarted host is a new process with a Cosmos DB session of its own.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The <c>X-Session-Token</c> a write answered: its todo's read document as written through.</summary>
+    public string? SessionToken { get; init; }
+
     /// <summary>The version the request's If-Match named, if it sent one.</summary>
     public long? IfMatchVersion { get; init; }
 

@@ -41,11 +41,15 @@ try
     AnswerChecks.Check(workload.Exchanges, log, violations);
     IdempotencyChecks.Check(workload.Exchanges, log, violations);
     PagingChecks.Check(workload.Walks, workload.Exchanges, violations);
+    var sessionReads = SessionReadChecks.Check(workload.SessionReads, log, violations);
+    var monotonicReads = MonotonicReadChecks.Check(workload.Exchanges, workload.SessionReads, options.ReplicaLagMs > 0, violations);
     var trashSize = await TrashChecks.CheckAsync(cluster, http, log, violations);
     var statistics = await StatisticsChecks.CheckAsync(cluster, http, log, violations);
     var purged = await PurgeChecks.CheckAsync(cosmos.GetDatabase(SoakCluster.DatabaseName), cluster, http, log, workload.Exchanges, violations);
 
     SoakFigures.Print(injected, workload.Exchanges, workload.Walks, convergence);
+    Console.WriteLine(sessionReads);
+    Console.WriteLine(monotonicReads);
     SoakFigures.PrintTrashAndStatistics(workload.Exchanges, purged, trashSize, statistics);
     Console.WriteLine($"Todos in the log: {log.Streams.Count}, events: {log.Streams.Values.Sum(stream => stream.Count)}");
     if (!violations.Any)

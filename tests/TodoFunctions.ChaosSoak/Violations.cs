@@ -18,6 +18,11 @@ internal sealed class Violations
         }
     }
 
+    public int CountOf(string invariant)
+    {
+        lock (byInvariant) return byInvariant.TryGetValue(invariant, out var examples) ? examples.Count : 0;
+    }
+
     public void Print()
     {
         foreach (var (invariant, examples) in byInvariant)

@@ -20,6 +20,7 @@ namespace TodoFunctions.ChaosSoak;
 internal sealed partial class Workload(SoakCluster cluster, long seed) : IDisposable
 {
     private const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const string SessionTokenHeader = "X-Session-Token";
     private const int Writers = 8;
     private const double IfMatchShare = 0.3;
     private const double KeyedShare = 0.3;
@@ -27,6 +28,7 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
 
     private readonly ConcurrentQueue<Exchange> exchanges = new();
     private readonly ConcurrentQueue<ListWalk> walks = new();
+    private readonly ConcurrentQueue<SessionRead> sessionReads = new();
     private readonly TodoPool pool = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     // Generous: a request with no answer in this time counts as one whose outcome the client never learned.
@@ -35,6 +37,8 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
     public IReadOnlyCollection<Exchange> Exchanges => exchanges;
 
     public IReadOnlyCollection<ListWalk> Walks => walks;
+
+    public IReadOnlyCollection<SessionRead> SessionReads => sessionReads;
 
     /// <summary>Sends requests until <paramref name="stop"/>; requests in flight then are answered, never cancelled.</summary>
     public Task RunAsync(CancellationToken stop) =>
@@ -69,7 +73,7 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
             if (planned is null)
                 walks.Enqueue(await ListWalker.WalkAsync(http, cluster, clock, random, correlationId, exchanges.Enqueue));
             else if (planned.IdempotencyKey is null || random.NextDouble() >= SentAgainShare)
-                exchanges.Enqueue(await SendAsync(planned));
+                await RecordAsync(await SendAsync(planned));
             else
                 await SendTwiceAsync(planned, concurrently: random.Next(2) == 0);
         }
@@ -81,11 +85,26 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
         var again = first with { CorrelationId = $"{first.CorrelationId}-again", Host = (first.Host + 1) % SoakCluster.Hosts, Concurrent = concurrently };
         if (concurrently)
         {
-            foreach (var exchange in await Task.WhenAll(SendAsync(first with { Concurrent = true }), SendAsync(again))) exchanges.Enqueue(exchange);
+            foreach (var exchange in await Task.WhenAll(SendAsync(first with { Concurrent = true }), SendAsync(again))) await RecordAsync(exchange);
             return;
         }
-        exchanges.Enqueue(await SendAsync(first));
-        exchanges.Enqueue(await SendAsync(again));
+        await RecordAsync(await SendAsync(first));
+        await RecordAsync(await SendAsync(again));
+    }
+
+    /// <summary>Records an exchange; a write confirmed with a session token is read back at once on another host with that token.</summary>
+    private async Task RecordAsync(Exchange exchange)
+    {
+        exchanges.Enqueue(exchange);
+        if (!SessionReadChecks.Qualifies(exchange)) return;
+        var other = Enumerable.Range(0, SoakCluster.Hosts).First(host => cluster.BaseAddress(host)?.ToString() != exchange.Server);
+        var todo = exchange.TodoId!.Value;
+        var read = await SendAsync(new PlannedRequest(RequestKind.Read, HttpMethod.Get, $"todos/{todo}", $"{exchange.CorrelationId}-read-back", other, false, (todo, null), null, null, null, null)
+        {
+            SessionToken = exchange.SessionToken,
+        });
+        exchanges.Enqueue(read);
+        sessionReads.Enqueue(new SessionRead(exchange, read));
     }
 
     private static PlannedRequest Plan(
@@ -112,6 +131,7 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
         if (kind != RequestKind.Read) request.Headers.Add("X-Wait-For-Read-Model", wait ? "true" : "false");
         if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         if (keyHeader is not null) request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, keyHeader);
+        if (planned.SessionToken is not null) request.Headers.TryAddWithoutValidation(SessionTokenHeader, planned.SessionToken);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
 
         var sentAt = clock.Elapsed;
@@ -133,6 +153,8 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
             {
                 Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent, Replayed = replayed,
                 ETag = response.Headers.ETag?.ToString(), IfMatchVersion = IfMatchVersion(ifMatch), Title = planned.Title,
+                Path = path, Server = root.ToString(),
+                SessionToken = kind != RequestKind.Read && response.Headers.TryGetValues(SessionTokenHeader, out var token) ? token.Single() : null,
             };
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -140,7 +162,7 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
             return new Exchange(kind, correlationId, wait, target?.Id, null, false, null, null, elapsed.Elapsed, exception.GetType().Name)
             {
                 Method = method.Method, SentAt = sentAt, IdempotencyKey = key, ConcurrentDuplicate = planned.Concurrent,
-                IfMatchVersion = IfMatchVersion(ifMatch), Title = planned.Title,
+                IfMatchVersion = IfMatchVersion(ifMatch), Title = planned.Title, Path = path, Server = root.ToString(),
             };
         }
     }
@@ -221,5 +243,8 @@ internal sealed partial class Workload(SoakCluster cluster, long seed) : IDispos
         public bool Concurrent { get; init; }
 
         public string? Title { get; init; }
+
+        /// <summary>Sent as <c>X-Session-Token</c>: a read back of a write on another host.</summary>
+        public string? SessionToken { get; init; }
     }
 }
