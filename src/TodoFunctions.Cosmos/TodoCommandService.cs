@@ -24,8 +24,8 @@ public abstract record CommandOutcome
     /// <summary>The command was applied (or changed nothing); <see cref="Todo"/> is the write side's state after it.</summary>
     public sealed record Succeeded(TodoView Todo, bool ReadModelCaughtUp) : CommandOutcome
     {
-        /// <summary>The live read container's session token after the command's own write of its read document, if it made one.</summary>
-        public string? ReadModelSessionToken { get; init; }
+        /// <summary>The live read container's session after the command's own write of its read document, if it made one.</summary>
+        public ReadSession? ReadModelSession { get; init; }
     }
 
     /// <summary>The domain refused the command; nothing was stored.</summary>
@@ -175,8 +175,8 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private async Task<CommandOutcome> CatchUpAsync(CommandOutcome outcome, Append? appended, ProjectionWatch? watch, CancellationToken cancellationToken)
     {
         if (outcome is not CommandOutcome.Succeeded succeeded || watch is null) return outcome;
-        if (appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, cancellationToken) is { } sessionToken)
-            return succeeded with { ReadModelCaughtUp = true, ReadModelSessionToken = sessionToken };
+        if (appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, cancellationToken) is { } session)
+            return succeeded with { ReadModelCaughtUp = true, ReadModelSession = session };
         return succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: appended is null, cancellationToken) };
     }
 

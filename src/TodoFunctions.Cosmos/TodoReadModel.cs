@@ -26,52 +26,50 @@ public sealed class TodoReadModel
 
     internal TodoReadModel(ReadModelPointers pointers) => this.pointers = pointers;
 
-    /// <summary>One point read; <c>null</c> when the todo is unknown or deleted, or parked before it could be created.</summary>
-    public Task<TodoView?> GetAsync(Guid id, CancellationToken cancellationToken) => GetAsync(id, sessionToken: null, cancellationToken);
-
     /// <summary>
-    /// One point read at least as recent as <paramref name="sessionToken"/>, a token a write answered with (see
-    /// <see cref="CommandOutcome.Succeeded.ReadModelSessionToken"/>): so a client sees its write on any instance.
+    /// One point read; <c>null</c> when the todo is unknown or deleted, or parked before it could be created. With a
+    /// <paramref name="session"/> a write answered (<see cref="CommandOutcome.Succeeded.ReadModelSession"/>), read at
+    /// least as recent as that write, so a client sees it on any instance.
     /// </summary>
-    public async Task<TodoView?> GetAsync(Guid id, string? sessionToken, CancellationToken cancellationToken) =>
-        await ReadDocumentAsync(id, sessionToken, cancellationToken) is { Deleted: false, Version: > 0 } document ? document.ToView() : null;
+    public async Task<TodoView?> GetAsync(Guid id, ReadSession? session = null, CancellationToken cancellationToken = default)
+    {
+        var pointer = await pointers.CurrentAsync(cancellationToken);
+        var sessionToken = session?.TokenFor(pointer);
+        var document = await ReadSessionFailures.GuardAsync(sessionToken, () => TodoViewDocument.ReadAsync(
+            pointers.Container(pointer.LiveContainer), id, sessionToken, cancellationToken));
+        return document?.Document is { Deleted: false, Version: > 0 } live ? live.ToView() : null;
+    }
 
     /// <summary>Every live todo: by order ascending, todos without an order last, then by creation time.</summary>
     public async Task<IReadOnlyList<TodoView>> ListAsync(CancellationToken cancellationToken) =>
-        await (await LiveListAsync(cancellationToken)).AllAsync(cancellationToken);
+        await (await LiveListAsync(cancellationToken: cancellationToken)).AllAsync(cancellationToken);
 
     /// <inheritdoc cref="LiveList.PageAsync"/>
     public async Task<TodoPage> ListPageAsync(int limit, string? after, CancellationToken cancellationToken) =>
-        await (await LiveListAsync(cancellationToken)).PageAsync(limit, after, cancellationToken);
+        await (await LiveListAsync(cancellationToken: cancellationToken)).PageAsync(limit, after, cancellationToken);
 
     /// <inheritdoc cref="LiveList.ValidatorAsync"/>
     public async Task<string> ListValidatorAsync(CancellationToken cancellationToken) =>
-        await (await LiveListAsync(cancellationToken)).ValidatorAsync(cancellationToken);
+        await (await LiveListAsync(cancellationToken: cancellationToken)).ValidatorAsync(cancellationToken);
 
-    /// <summary>The list as the read-model pointer names it now, for a request that reads both its validator and its todos.</summary>
-    public Task<LiveList> LiveListAsync(CancellationToken cancellationToken) => LiveListAsync(sessionToken: null, cancellationToken);
-
-    /// <summary>The list as the pointer names it now, its todos read at least as recent as <paramref name="sessionToken"/>.</summary>
-    public Task<LiveList> LiveListAsync(string? sessionToken, CancellationToken cancellationToken) => ListingAsync(ListRange.Live, sessionToken, cancellationToken);
+    /// <summary>
+    /// The list as the read-model pointer names it now, for a request that reads both its validator and its todos:
+    /// both at least as recent as <paramref name="session"/> when it is of the live container.
+    /// </summary>
+    public Task<LiveList> LiveListAsync(ReadSession? session = null, CancellationToken cancellationToken = default) => ListingAsync(ListRange.Live, session, cancellationToken);
 
     /// <summary>The trash (deleted, not purged todos, newest deletion first) as the read-model pointer names it now.</summary>
-    public Task<LiveList> TrashAsync(CancellationToken cancellationToken) => TrashAsync(sessionToken: null, cancellationToken);
+    public Task<LiveList> TrashAsync(ReadSession? session = null, CancellationToken cancellationToken = default) => ListingAsync(ListRange.Trash, session, cancellationToken);
 
-    /// <summary>The trash as the pointer names it now, its todos read at least as recent as <paramref name="sessionToken"/>.</summary>
-    public Task<LiveList> TrashAsync(string? sessionToken, CancellationToken cancellationToken) => ListingAsync(ListRange.Trash, sessionToken, cancellationToken);
-
-    private async Task<LiveList> ListingAsync(ListRange range, string? sessionToken, CancellationToken cancellationToken)
+    private async Task<LiveList> ListingAsync(ListRange range, ReadSession? session, CancellationToken cancellationToken)
     {
         var pointer = await pointers.CurrentAsync(cancellationToken);
-        return new LiveList(pointers.Container(pointer.LiveContainer), pointer, range, sessionToken);
+        return new LiveList(pointers.Container(pointer.LiveContainer), pointer, range, session);
     }
 
     /// <summary>The stream version the read model has applied for a todo, deleted or not; 0 when it has none.</summary>
     internal async Task<long> ReadAppliedVersionAsync(Guid id, CancellationToken cancellationToken) =>
-        (await ReadDocumentAsync(id, sessionToken: null, cancellationToken))?.Version ?? 0;
-
-    private async Task<TodoViewDocument?> ReadDocumentAsync(Guid id, string? sessionToken, CancellationToken cancellationToken) =>
-        (await TodoViewDocument.ReadAsync(await LiveContainerAsync(cancellationToken), id, cancellationToken, sessionToken))?.Document;
+        (await TodoViewDocument.ReadAsync(await LiveContainerAsync(cancellationToken), id, cancellationToken))?.Document.Version ?? 0;
 
     private async Task<Container> LiveContainerAsync(CancellationToken cancellationToken) =>
         pointers.Container((await pointers.CurrentAsync(cancellationToken)).LiveContainer);
@@ -105,10 +103,10 @@ internal sealed record TodoViewDocument(
 
     /// <summary>A todo's document in a read container (partitioned by the todo's id) with its ETag; <c>null</c> when there is none.</summary>
     public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken) =>
-        ReadAsync(container, todoId, cancellationToken, sessionToken: null);
+        ReadAsync(container, todoId, sessionToken: null, cancellationToken);
 
-    /// <summary>The document as a replica at least as recent as <paramref name="sessionToken"/> holds it.</summary>
-    public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, CancellationToken cancellationToken, string? sessionToken) =>
+    /// <summary>The document as a replica at least as recent as the Cosmos DB <paramref name="sessionToken"/> holds it.</summary>
+    public static Task<(TodoViewDocument Document, string ETag)?> ReadAsync(Container container, Guid todoId, string? sessionToken, CancellationToken cancellationToken) =>
         container.ReadOptionalAsync<TodoViewDocument>(
             todoId.ToString(), new PartitionKey(todoId.ToString()), cancellationToken, sessionToken is null ? null : new ItemRequestOptions { SessionToken = sessionToken });
 

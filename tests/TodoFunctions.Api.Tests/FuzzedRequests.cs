@@ -68,6 +68,14 @@ internal static class FuzzedRequests
         (1, Gen.Const(FuzzedRoute.Garbage)), (1, Gen.Const(FuzzedRoute.AdminStatus)),
         (2, Gen.OneOf(FuzzedRoute.Restore, FuzzedRoute.Trash, FuzzedRoute.TrashedTodo, FuzzedRoute.Statistics, FuzzedRoute.History)));
 
+    // Well-formed, at the edge of a number's range, of another container, or just past what is well-formed.
+    private static readonly string?[] SessionTokens =
+    [
+        "todo-view/1/0:-1#1", "todo-view/1/0:-1#9223372036854775807", "todo-view/1/0:-1#5#1=9223372036854775807,1:3",
+        "todo-view-b/2/0:-1#1", "todo-view/1/0:-1#", "todo-view/1/0:-1#9223372036854775808", "todo-view/1/0:-1#5#1=99999999999999999999",
+        "todo-view/1/0:-2#1", "0:-1#1",
+    ];
+
     public static readonly Gen<FuzzedRequest> Request = Gen.Select(
         Method, Route, Gen.Int[0, 9], Printable,
         Gen.Frequency((4, Gen.Const(FuzzedIfMatch.None)), (3, Gen.Const(FuzzedIfMatch.Current)), (1, Gen.OneOf(FuzzedIfMatch.Wrong, FuzzedIfMatch.Star, FuzzedIfMatch.Weak, FuzzedIfMatch.Garbage))),
@@ -75,7 +83,7 @@ internal static class FuzzedRequests
         Gen.OneOf<string?>(null, null, "false", "true", "maybe"),
         Body,
         (method, route, id, garbage, ifMatch, contentType, wait, body) => new FuzzedRequest(method, route, id, garbage, ifMatch, contentType, wait, body))
-        .SelectMany(request => Gen.OneOf<string?>(null, null, "0:-1#1", "0:-1#", request.Garbage).Select(token => request with { SessionToken = token }));
+        .SelectMany(request => Gen.OneOf<string?>([null, null, request.Garbage, .. SessionTokens]).Select(token => request with { SessionToken = token }));
 
     /// <summary>A session of a client: a few requests in a row, against whatever the earlier ones created.</summary>
     public static readonly Gen<FuzzedRequest[]> Session = Request.Array[1, 12];

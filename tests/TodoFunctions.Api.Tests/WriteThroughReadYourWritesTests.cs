@@ -1,72 +1,7 @@
 using System.Net;
-using TodoFunctions.Cosmos;
-using TodoFunctions.CosmosEmulator;
-using TodoFunctions.CosmosEmulator.Faults;
-using TodoFunctions.Local;
 using static TodoFunctions.Api.Tests.HttpExtensions;
 
 namespace TodoFunctions.Api.Tests;
-
-/// <summary>
-/// Two local hosts on one emulator whose projector never sees a write (every change feed read of the events container
-/// fails) and whose replicas lag: a reader without a recent enough session token sees the data as it was seconds ago.
-/// Whatever the write path shows, it shows by itself.
-/// </summary>
-public sealed class StalledProjectorLaggingReplicasFixture : IAsyncLifetime
-{
-    public static readonly TimeSpan ReplicaLag = TimeSpan.FromSeconds(3);
-
-    private readonly StorageEndpoint storage = new();
-    private CosmosEmulatorServer emulator = null!;
-    private LocalHost writer = null!;
-    private LocalHost other = null!;
-
-    /// <summary>The host that serves the writes.</summary>
-    public HttpClient Writer { get; private set; } = null!;
-
-    /// <summary>Another instance of the app: its own Cosmos client has never seen the writer's session.</summary>
-    public HttpClient Other { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await storage.InitializeAsync();
-        emulator = await CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { ReplicaLag = ReplicaLag });
-        emulator.Faults.Install(new FaultPlan
-        {
-            Seed = 12,
-            Rules = [new FaultRule { Operations = [FaultOperation.ChangeFeed], Container = TodoStoreLayout.EventsContainer, Outcome = FaultOutcome.ServiceUnavailable }],
-        });
-        // The first creates the database and containers; the second must find them, which a lagging replica hides for a while.
-        writer = await StartHostAsync("writer");
-        await Task.Delay(ReplicaLag);
-        other = await StartHostAsync("other");
-        Writer = new HttpClient { BaseAddress = writer.BaseAddress };
-        Other = new HttpClient { BaseAddress = other.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Writer.Dispose();
-        Other.Dispose();
-        await writer.DisposeAsync();
-        await other.DisposeAsync();
-        await emulator.DisposeAsync();
-        await storage.DisposeAsync();
-    }
-
-    private Task<LocalHost> StartHostAsync(string instance) => LocalHost.StartAsync(new LocalHostOptions
-    {
-        Urls = "http://127.0.0.1:0",
-        Settings = new Dictionary<string, string?>(storage.Settings)
-        {
-            [TodoStoreLayout.ConnectionSettingName] = emulator.ConnectionString,
-            ["TodoStore:InstanceName"] = instance,
-            // Well below the lag, so a write the projector would have to show answers "not caught up" long before the lag passes.
-            ["TodoStore:ReadYourWritesTimeout"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "None",
-        },
-    });
-}
 
 /// <summary>Read-your-writes that does not wait for the change feed: the command writes its todo's read document itself.</summary>
 public sealed class WriteThroughReadYourWritesTests(StalledProjectorLaggingReplicasFixture hosts) : IClassFixture<StalledProjectorLaggingReplicasFixture>
@@ -144,16 +79,122 @@ public sealed class WriteThroughReadYourWritesTests(StalledProjectorLaggingRepli
         Assert.Contains((await listed.ReadJsonAsync()).EnumerateArray(), todo => todo.GetProperty("title").GetString() == "seen elsewhere");
     }
 
+    [Fact]
+    public async Task On_another_instance_a_conditional_list_get_with_the_writes_session_token_is_not_answered_not_modified()
+    {
+        using var first = await hosts.Writer.PostAsync("todos", Json("""{"title":"listed first"}"""));
+        await Task.Delay(StalledProjectorLaggingReplicasFixture.ReplicaLag);
+        using var before = await hosts.Other.GetAsync("todos");
+        using var second = await hosts.Writer.PostAsync("todos", Json("""{"title":"listed second"}"""));
+
+        using var listed = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, "todos", null,
+            ("If-None-Match", before.Headers.ETag!.ToString()), (SessionToken, second.Header(SessionToken)!));
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Contains((await listed.ReadJsonAsync()).EnumerateArray(), todo => todo.GetProperty("title").GetString() == "listed second");
+    }
+
+    [Fact]
+    public async Task A_session_token_of_another_read_container_or_build_is_ignored()
+    {
+        using var created = await hosts.Writer.PostAsync("todos", Json("""{"title":"only in the live container"}"""));
+        var path = TodoPath(await created.ReadJsonAsync());
+        var (container, build, _) = Parts(created.Header(SessionToken)!);
+
+        // Ahead of every replica of the live container: read with it, this would be a 503.
+        foreach (var foreign in new[] { $"{container}-b/{build}/0:-1#{long.MaxValue}", $"{container}/{build + 1}/0:-1#{long.MaxValue}" })
+        {
+            using var fetched = await hosts.Writer.SendWithHeadersAsync(HttpMethod.Get, path, null, (SessionToken, foreign));
+            Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_session_token_ahead_of_every_replica_answers_503_with_retry_after_not_404()
+    {
+        using var created = await hosts.Writer.PostAsync("todos", Json("""{"title":"behind the token"}"""));
+        var path = TodoPath(await created.ReadJsonAsync());
+        var (container, build, _) = Parts(created.Header(SessionToken)!);
+        var ahead = $"{container}/{build}/0:-1#{long.MaxValue}";
+
+        using var fetched = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, path, null, (SessionToken, ahead));
+        using var listed = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, "todos", null, (SessionToken, ahead));
+
+        foreach (var response in new[] { fetched, listed })
+        {
+            await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+    }
+
+    [Fact]
+    public async Task A_write_sent_a_session_token_answers_one_covering_both_per_partition_key_range()
+    {
+        using var created = await hosts.Writer.PostAsync("todos", Json("""{"title":"merged"}"""));
+        var path = TodoPath(await created.ReadJsonAsync());
+        var (container, build, own) = Parts(created.Header(SessionToken)!);
+        var bound = $"{container}/{build}/";
+
+        using var behindOnOurRange = await hosts.Writer.SendWithHeadersAsync(HttpMethod.Patch, path, Json("""{"completed":true}"""), (SessionToken, $"{bound}0:-1#1,7:-1#4"));
+        using var aheadOnOurRange = await hosts.Writer.SendWithHeadersAsync(HttpMethod.Patch, path, Json("""{"completed":false}"""), (SessionToken, $"{bound}0:-1#{long.MaxValue}"));
+        using var ofAnotherContainer = await hosts.Writer.SendWithHeadersAsync(HttpMethod.Patch, path, Json("""{"completed":true}"""), (SessionToken, $"{container}-b/{build}/7:-1#4"));
+
+        var merged = Parts(behindOnOurRange.Header(SessionToken)!).CosmosToken.Split(',');
+        Assert.Equal(["0", "7:-1#4"], [merged[0].Split(':')[0], merged[1]]);
+        Assert.NotEqual(own, merged[0]);
+        Assert.Equal($"{bound}0:-1#{long.MaxValue}", aheadOnOurRange.Header(SessionToken));
+        Assert.DoesNotContain("7:-1#4", ofAnotherContainer.Header(SessionToken));
+    }
+
+    [Fact]
+    public async Task A_historical_read_does_not_validate_the_session_token_it_does_not_use()
+    {
+        using var created = await hosts.Writer.PostAsync("todos", Json("""{"title":"as it was"}"""));
+        var path = TodoPath(await created.ReadJsonAsync());
+
+        using var historical = await hosts.Writer.SendWithHeadersAsync(HttpMethod.Get, $"{path}?version=1", null, (SessionToken, "garbage"));
+
+        Assert.Equal(HttpStatusCode.OK, historical.StatusCode);
+    }
+
     [Theory]
     [InlineData("garbage")]
-    [InlineData("0:-1#")]
-    [InlineData("0:-1#12,")]
+    [InlineData("0:-1#12")]
+    [InlineData("todo-view/1/0:-1#")]
+    [InlineData("todo-view/1/0:-1#12,")]
+    [InlineData("todo-view/1/0:-1#99999999999999999999")]
+    [InlineData("todo-view/1/0:-1#9223372036854775808")]
+    [InlineData("todo-view/1/0:99999999999999999999")]
+    [InlineData("todo-view/1/0:-1#5#1=99999999999999999999")]
+    [InlineData("todo-view/1/0:-1#5#1=-5")]
+    [InlineData("todo-view/1/0:-2#5")]
+    [InlineData("todo-view/99999999999/0:-1#1")]
+    [InlineData("todo view/1/0:-1#1")]
     public async Task A_malformed_session_token_is_a_400_problem(string token)
     {
         using var fetched = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, $"todos/{Guid.NewGuid()}", null, (SessionToken, token));
         using var listed = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, "todos", null, (SessionToken, token));
-        using var tooLong = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, "todos", null, (SessionToken, string.Join(',', Enumerable.Repeat("0:-1#12", 400))));
 
-        foreach (var response in new[] { fetched, listed, tooLong }) await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        foreach (var response in new[] { fetched, listed }) await response.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_well_formed_session_token_is_accepted_up_to_2048_characters_and_refused_beyond()
+    {
+        var atLimit = "todo-view/1/0:-1#1";
+        var range = 1;
+        for (; atLimit.Length < 2025; range++) atLimit += $",{range}:-1#1";
+        atLimit += $",{range}:-1#".PadRight(2048 - atLimit.Length, '0');
+
+        using var accepted = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, $"todos/{Guid.NewGuid()}", null, (SessionToken, atLimit));
+        using var refused = await hosts.Other.SendWithHeadersAsync(HttpMethod.Get, $"todos/{Guid.NewGuid()}", null, (SessionToken, atLimit + "0"));
+
+        Assert.Equal((2048, HttpStatusCode.NotFound), (atLimit.Length, accepted.StatusCode));
+        await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static string TodoPath(System.Text.Json.JsonElement todo) => new Uri(todo.Url()).PathAndQuery.TrimStart('/')["api/".Length..];
+
+    private static (string Container, int Build, string CosmosToken) Parts(string token) =>
+        token.Split('/') is [var container, var build, var cosmosToken] ? (container, int.Parse(build), cosmosToken) : throw new FormatException(token);
 }

@@ -46,7 +46,7 @@ internal static class CommandCostBenchmark
 
         var readModel = leaseHolder.Services.GetRequiredService<TodoReadModel>();
         foreach (var id in ids.Take(Samples))
-            await MeasureAsync("get", () => readModel.GetAsync(id, CancellationToken.None));
+            await MeasureAsync("get", () => readModel.GetAsync(id, cancellationToken: CancellationToken.None));
         for (var i = 0; i < Samples; i++)
             await MeasureAsync($"list page ({ListPageLimit} todos)", () => readModel.ListPageAsync(ListPageLimit, null, CancellationToken.None));
 

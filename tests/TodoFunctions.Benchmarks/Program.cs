@@ -99,7 +99,7 @@ try
         // One of everything first, so the SDK's caches (container, partition key ranges, query plans) are warm.
         var warmUp = await CreateAsync(noWait);
         await commands.ExecuteAsync(warmUp, new UpdateTodo(Completed: true), waiting, CancellationToken.None);
-        await readModel.GetAsync(warmUp, CancellationToken.None);
+        await readModel.GetAsync(warmUp, cancellationToken: CancellationToken.None);
         await readModel.ListAsync(CancellationToken.None);
         await commands.ExecuteAsync(warmUp, new DeleteTodo(), waiting, CancellationToken.None);
 
@@ -110,7 +110,7 @@ try
             using (log.Measure("update")) await commands.ExecuteAsync(id, new UpdateTodo(Completed: true), noWait, CancellationToken.None);
         using (log.Measure("update, waiting for the read model")) await commands.ExecuteAsync(ids[0], new UpdateTodo(Title: "caught up"), waiting, CancellationToken.None);
         foreach (var id in ids)
-            using (log.Measure("get")) await readModel.GetAsync(id, CancellationToken.None);
+            using (log.Measure("get")) await readModel.GetAsync(id, cancellationToken: CancellationToken.None);
         for (var i = 0; i < 10; i++)
             using (log.Measure($"list ({Samples} todos)")) await readModel.ListAsync(CancellationToken.None);
 

@@ -128,7 +128,7 @@ internal static class ProjectionStallBenchmark
     {
         try
         {
-            return (await readModel.GetAsync(id, CancellationToken.None))?.Version ?? 0;
+            return (await readModel.GetAsync(id, cancellationToken: CancellationToken.None))?.Version ?? 0;
         }
         catch (Microsoft.Azure.Cosmos.CosmosException)
         {

@@ -34,7 +34,7 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
         output.WriteLine($"create and write through: {create.RoundTrips} round trips, {create.RequestCharge:0.##} RU; update: {update.RoundTrips}, {update.RequestCharge:0.##} RU");
         Assert.Equal((2, 3, 1), (create.RoundTrips, update.RoundTrips, noWait.RoundTrips));
         Assert.True(created.ReadModelCaughtUp && updated.ReadModelCaughtUp);
-        Assert.NotNull(updated.ReadModelSessionToken);
+        Assert.NotNull(updated.ReadModelSession);
         Assert.Equal(updated.Todo, await store.ReadModel.GetAsync(created.Todo.Id, default));
     }
 
@@ -153,7 +153,7 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
             var updated = Succeeded(await store.Commands.ExecuteAsync(id, new UpdateTodo(Title: "walk the cat"), new CommandContext("c"), default));
 
             Assert.True(updated.ReadModelCaughtUp);
-            Assert.Null(updated.ReadModelSessionToken);
+            Assert.Null(updated.ReadModelSession);
             Assert.Equal("walk the cat", (await store.ReadModel.GetAsync(id, default))?.Title);
         }
         finally
@@ -182,7 +182,7 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
             var purged = Succeeded((await store.Purge.PurgeAsync(null, id, new CommandContext("c"), default)).Outcome);
 
             Assert.False(purged.ReadModelCaughtUp);
-            Assert.Null(purged.ReadModelSessionToken);
+            Assert.Null(purged.ReadModelSession);
             Assert.Equal(3, (await TodoViewDocument.ReadAsync(store.ReadContainer, id, default))!.Value.Document.Version);
         }
         finally

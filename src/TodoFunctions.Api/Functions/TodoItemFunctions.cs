@@ -22,9 +22,8 @@ public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands
         CancellationToken cancellationToken) =>
         http.Respond(request, async () =>
         {
-            var sessionToken = ReadSessions.Of(request);
             if (HistoricalReads.Requested(request)) return await HistoricalReads.AnswerAsync(request, history, TodoHttp.TodoId(id), cancellationToken);
-            var todo = await readModel.GetAsync(TodoHttp.TodoId(id), sessionToken, cancellationToken);
+            var todo = await readModel.GetAsync(TodoHttp.TodoId(id), ReadSessions.Of(request), cancellationToken);
             var currentEtag = todo is null ? null : EntityTags.For(todo.Version);
             if (!EntityTags.Match(request, currentEtag)) return Problems.ForRefusal(new CommandOutcome.PreconditionFailed(todo?.Version));
             if (todo is null) return Problems.TodoNotFound();
@@ -54,7 +53,7 @@ public sealed class TodoItemFunctions(TodoHttp http, IdempotentCommands commands
         http.Respond(request, async () =>
         {
             var result = await commands.ExecuteAsync(IdempotencyKeys.Of(request), TodoHttp.TodoId(id), new DeleteTodo(), TodoHttp.CommandContext(request), cancellationToken);
-            return IdempotencyKeys.Answer(TodoAnswers.Deleted(result.Outcome), result);
+            return IdempotencyKeys.Answer(TodoAnswers.Deleted(request, result.Outcome), result);
         });
 
     [Function("TodoOtherMethods")]

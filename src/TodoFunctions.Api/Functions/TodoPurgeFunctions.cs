@@ -18,7 +18,7 @@ public sealed class TodoPurgeFunctions(TodoHttp http, TodoPurge purge)
         http.Respond(request, async () =>
         {
             var result = await purge.PurgeAsync(IdempotencyKeys.Of(request), TodoHttp.TodoId(id), TodoHttp.CommandContext(request), cancellationToken);
-            return IdempotencyKeys.Answer(TodoAnswers.Deleted(result.Outcome), result);
+            return IdempotencyKeys.Answer(TodoAnswers.Deleted(request, result.Outcome), result);
         });
 
     [Function("TrashedTodoOtherMethods")]

@@ -126,7 +126,8 @@ internal static class Problems
         WriteOutcomeUnknownException unknown => OutcomeUnknown(unknown.CommandId),
         DeleteAllIncompleteException incomplete when ForException(incomplete.InnerException!)?.StatusCode == StatusCodes.Status503ServiceUnavailable =>
             DeleteAllIncomplete(incomplete),
-        CosmosException busy when IsUnavailable(busy.StatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        InvalidReadSessionException => MalformedSessionToken("Cosmos DB refused it; send back the token a write answered with."),
+        CosmosException busy when IsUnavailable(busy.StatusCode, busy.SubStatusCode) => Busy(busy.RetryAfter ?? TimeSpan.FromSeconds(1)),
         // The SDK's own timeouts and lost connections; the request's own abort never reaches here (see TodoHttp.Respond).
         OperationCanceledException or HttpRequestException => Busy(TimeSpan.FromSeconds(1)),
         EventFromNewerReleaseException => Problem(StatusCodes.Status503ServiceUnavailable,
@@ -146,10 +147,14 @@ internal static class Problems
 
     /// <summary>
     /// Statuses with which Cosmos DB says "not now" once the SDK's own retries are spent: throttled (429), timed out
-    /// (408), retry-with (449), partition moved (410, any sub-status) and any server-side failure (5xx).
+    /// (408), retry-with (449), partition moved (410, any sub-status), no replica yet at a read's session token (404
+    /// with sub-status 1002) and any server-side failure (5xx).
     /// </summary>
-    private static bool IsUnavailable(HttpStatusCode status) =>
+    private const int ReadSessionNotAvailable = 1002;
+
+    private static bool IsUnavailable(HttpStatusCode status, int subStatus) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Gone or (HttpStatusCode)449
+        || (status, subStatus) is (HttpStatusCode.NotFound, ReadSessionNotAvailable)
         || (int)status >= 500;
 
     /// <summary>Cosmos DB is busy or unreachable after the SDK's own retries: the client may retry, so say when.</summary>

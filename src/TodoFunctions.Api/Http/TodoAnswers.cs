@@ -31,15 +31,15 @@ internal static class TodoAnswers
         new(StatusCodes.Status200OK, events.Select(e => new EventRepresentation(e.Version, e.Type, e.SchemaVersion, e.Data, e.Timestamp, e.CorrelationId)).ToList());
 
     public static HttpAnswer Created(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded created
-        ? Written(Todo(request, created.Todo, StatusCodes.Status201Created).WithHeader(HeaderNames.Location, TodoUrls.For(request, created.Todo.Id)), created)
+        ? Written(Todo(request, created.Todo, StatusCodes.Status201Created).WithHeader(HeaderNames.Location, TodoUrls.For(request, created.Todo.Id)), request, created)
         : Problems.ForRefusal(outcome);
 
     public static HttpAnswer Updated(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded updated
-        ? Written(Todo(request, updated.Todo), updated)
+        ? Written(Todo(request, updated.Todo), request, updated)
         : Problems.ForRefusal(outcome);
 
-    public static HttpAnswer Deleted(CommandOutcome outcome) => outcome is CommandOutcome.Succeeded deleted
-        ? Written(new HttpAnswer(StatusCodes.Status204NoContent), deleted)
+    public static HttpAnswer Deleted(HttpRequest request, CommandOutcome outcome) => outcome is CommandOutcome.Succeeded deleted
+        ? Written(new HttpAnswer(StatusCodes.Status204NoContent), request, deleted)
         : Problems.ForRefusal(outcome);
 
     public static HttpAnswer AllDeleted(DeleteAllOutcome outcome) => Written(new HttpAnswer(StatusCodes.Status204NoContent), outcome.ReadModelCaughtUp);
@@ -63,8 +63,8 @@ internal static class TodoAnswers
     private static HttpAnswer Written(HttpAnswer answer, bool readModelCaughtUp) =>
         answer.WithHeader(ReadModelCaughtUpHeader, readModelCaughtUp ? "true" : "false");
 
-    private static HttpAnswer Written(HttpAnswer answer, CommandOutcome.Succeeded written) =>
-        ReadSessions.Answer(Written(answer, written.ReadModelCaughtUp), written.ReadModelSessionToken);
+    private static HttpAnswer Written(HttpAnswer answer, HttpRequest request, CommandOutcome.Succeeded written) =>
+        ReadSessions.Answer(Written(answer, written.ReadModelCaughtUp), request, written.ReadModelSession);
 
     private static TodoRepresentation Representation(HttpRequest request, TodoView todo) =>
         new(todo.Id, todo.Title, todo.Completed, todo.Order, TodoUrls.For(request, todo.Id), todo.IsStale ? true : null) { DueDate = todo.DueDate };

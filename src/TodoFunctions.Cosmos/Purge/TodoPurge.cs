@@ -33,7 +33,7 @@ public sealed class TodoPurge
         // The command's own write of the read document does not mask, so it does not make the read model caught up either.
         catch (Exception unavailable) when (result.Outcome is CommandOutcome.Succeeded succeeded && TransientRetry.IsTransient(unavailable, cancellationToken))
         {
-            return result with { Outcome = succeeded with { ReadModelCaughtUp = false, ReadModelSessionToken = null } };
+            return result with { Outcome = succeeded with { ReadModelCaughtUp = false, ReadModelSession = null } };
         }
         return result;
     }

@@ -15,19 +15,21 @@ namespace TodoFunctions.Cosmos;
 /// </summary>
 internal static class ListValidator
 {
-    public static async Task<string> ReadAsync(Container live, ReadModelPointer pointer, CancellationToken cancellationToken, string scope = "")
+    public static async Task<string> ReadAsync(Container live, ReadModelPointer pointer, CancellationToken cancellationToken, string scope = "", string? sessionToken = null)
     {
         var ranges = await live.GetFeedRangesAsync(cancellationToken);
-        var positions = await Task.WhenAll(ranges.Select(range => PositionAsync(live, range, cancellationToken)));
+        var positions = await Task.WhenAll(ranges.Select(range => PositionAsync(live, range, sessionToken, cancellationToken)));
         var identity = $"{pointer.LiveContainer}\n{pointer.LiveVersion}\n{string.Join("\n", positions)}{(scope.Length > 0 ? $"\n{scope}" : "")}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 8));
     }
 
     /// <summary>One physical partition's change-feed position: the partitions are read in parallel, not one after another.</summary>
-    private static async Task<string?> PositionAsync(Container live, FeedRange range, CancellationToken cancellationToken)
+    private static async Task<string?> PositionAsync(Container live, FeedRange range, string? sessionToken, CancellationToken cancellationToken)
     {
-        using var iterator = live.GetChangeFeedStreamIterator(
-            ChangeFeedStartFrom.Now(range), ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = 1 });
+        var options = new ChangeFeedRequestOptions { PageSizeHint = 1 };
+        // The change feed's options have no session token of their own.
+        if (sessionToken is not null) options.AddRequestHeaders = headers => headers.Add("x-ms-session-token", sessionToken);
+        using var iterator = live.GetChangeFeedStreamIterator(ChangeFeedStartFrom.Now(range), ChangeFeedMode.LatestVersion, options);
         using var response = await iterator.ReadNextAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotModified) response.EnsureSuccessStatusCode();
         return response.ContinuationToken;

@@ -38,17 +38,17 @@ public sealed class ReadModelWriteThrough
 
     /// <summary>
     /// Writes the read document of <paramref name="after"/>, appended on <paramref name="before"/>, into every read
-    /// container the projector writes. Returns the live container's session token once all of them show it, so a
-    /// reader on another instance can ask for a replica that has it; <c>null</c> when that is not confirmed.
+    /// container the projector writes. Returns the live container's session once all of them show it, so a reader
+    /// on another instance can ask for a replica that has it; <c>null</c> when that is not confirmed.
     /// </summary>
-    public async Task<string?> TryWriteAsync(TodoStream before, TodoStream after, CancellationToken cancellationToken)
+    public async Task<ReadSession?> TryWriteAsync(TodoStream before, TodoStream after, CancellationToken cancellationToken)
     {
         if (!enabled) return null;
         try
         {
             var targets = pointers.WriteTargets(await pointers.CurrentAsync(cancellationToken));
             var sessionTokens = await Task.WhenAll(targets.Select(target => WriteAsync(target, before, after, cancellationToken)));
-            return sessionTokens.All(token => token is not null) ? sessionTokens[0] : null;
+            return sessionTokens.All(token => token is not null) ? new ReadSession(targets[0].Container.Id, targets[0].ReadModelVersion, sessionTokens[0]!) : null;
         }
         // The append is stored whatever happens here: a failed write-through only costs the wait for the projector.
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -139,5 +139,4 @@ public sealed class ReadModelWriteThrough
                 .Select(property => PatchOperation.Set($"/{property.Name}", property.Value)),
         ];
     }
-
 }

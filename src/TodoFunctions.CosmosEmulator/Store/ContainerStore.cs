@@ -113,7 +113,9 @@ internal sealed partial class ContainerStore
 
     /// <summary>
     /// The snapshot a reader who has seen up to <paramref name="sessionLsn"/> is served with replica lag on: the
-    /// lagging replica's, or the reader's own progress if that is further. Null when the latest state is due.
+    /// lagging replica's, or the reader's own progress if that is further. Null when the latest state is due. A
+    /// session ahead of the container (a token of another container, or made up) is what no replica can serve: 404
+    /// with sub-status 1002 (ReadSessionNotAvailable), as Cosmos DB answers once the SDK's retries are spent.
     /// </summary>
     public long? SnapshotLsn(long sessionLsn)
     {
@@ -121,6 +123,8 @@ internal sealed partial class ContainerStore
             return null;
         lock (gate)
         {
+            if (sessionLsn > lsn)
+                throw new GatewayException(HttpStatusCode.NotFound, "The read session is not available for the input session token.", 1002);
             var snapshot = Math.Max(replicaLag.ReplicaLsn(clock.GetUtcNow(), lsn), Math.Min(sessionLsn, lsn));
             return snapshot < lsn ? snapshot : null;
         }
