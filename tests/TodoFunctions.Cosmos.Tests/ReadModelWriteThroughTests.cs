@@ -96,7 +96,7 @@ public sealed class ReadModelWriteThroughTests(CosmosEndpoint endpoint, ITestOut
         var behind = Succeeded(await store.Commands.ExecuteAsync(id, new RestoreTodo(), context, default));
 
         Assert.True(missing.ReadModelCaughtUp && behind.ReadModelCaughtUp);
-        Assert.NotNull(behind.ReadModelSessionToken);
+        Assert.NotNull(behind.ReadModelSession);
         Assert.Equal(behind.Todo, await store.ReadModel.GetAsync(id, default));
         await AssertProjectorWouldWriteTheSameAsync(store, id);
     }
