@@ -19,7 +19,7 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
     public async Task An_unchanged_list_answers_304_with_its_weak_etag_and_no_body()
     {
         var created = await client.CreateTodoAsync("""{"title":"polled"}""");
-        await fixture.WaitForStatisticsOfAsync(created);
+        await fixture.WaitForProjectionsAsync();
         var etag = await ListETagAsync();
 
         using var response = await GetIfNoneMatchAsync("todos", etag);
@@ -36,8 +36,9 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
     [InlineData("{1}")] // the same opaque tag sent as strong: If-None-Match compares weakly
     public async Task If_none_match_lists_star_and_the_strong_form_of_the_tag_all_match(string header)
     {
-        // Commands answer before the statistics projection writes (which moves the list's tag): let it settle first.
-        await fixture.WaitForStatisticsOfAsync(await client.CreateTodoAsync("""{"title":"settled"}"""));
+        // Commands answer before the projections are done writing (which moves the list's tag): let them settle first.
+        await client.CreateTodoAsync("""{"title":"settled"}""");
+        await fixture.WaitForProjectionsAsync();
         var etag = await ListETagAsync();
 
         using var response = await GetIfNoneMatchAsync("todos", string.Format(header, etag, etag[2..]));
@@ -58,7 +59,7 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
     public async Task Pages_carry_the_list_etag_and_answer_304_to_it()
     {
         var created = await client.CreateTodoAsync("""{"title":"paged"}""");
-        await fixture.WaitForStatisticsOfAsync(created);
+        await fixture.WaitForProjectionsAsync();
         var etag = await ListETagAsync();
 
         var page = await client.GetPageAsync("todos?limit=1");
@@ -101,7 +102,8 @@ public sealed class ListValidatorTests(LocalHostFixture fixture)
     [Fact]
     public async Task A_304_runs_no_list_query_while_a_200_needs_one()
     {
-        await fixture.WaitForStatisticsOfAsync(await client.CreateTodoAsync("""{"title":"settled"}"""));
+        await client.CreateTodoAsync("""{"title":"settled"}""");
+        await fixture.WaitForProjectionsAsync();
         var etag = await ListETagAsync();
 
         var (notModified, full) = await WithReadContainerFailingAsync(FaultOperation.Query, async () =>
