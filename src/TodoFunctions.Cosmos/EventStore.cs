@@ -207,6 +207,19 @@ public sealed class EventStore
     }
 
     /// <summary>
+    /// Whether a todo's stream holds an event appended under a command id that starts with <paramref name="commandIdPrefix"/>:
+    /// one query of its partition. The snapshot names only the last command, so it cannot tell. Asked after loading the
+    /// stream, the query carries that read's session token and so sees at least the events of the version loaded.
+    /// </summary>
+    internal async Task<bool> HoldsCommandAsync(Guid todoId, string commandIdPrefix, CancellationToken cancellationToken) =>
+        (await container.QueryAllAsync<long>(
+            new QueryDefinition("SELECT TOP 1 VALUE c.version FROM c WHERE c.kind = @kind AND STARTSWITH(c.commandId, @prefix)")
+                .WithParameter("@kind", EventDocument.EventKind)
+                .WithParameter("@prefix", commandIdPrefix),
+            new QueryRequestOptions { PartitionKey = PartitionOf(todoId), MaxItemCount = 1 },
+            cancellationToken)).Count > 0;
+
+    /// <summary>
     /// The ids of every todo that is not deleted, from the snapshots: the write side's own truth; with
     /// <paramref name="createdBy"/>, only those created by then.
     /// </summary>

@@ -38,7 +38,10 @@ public abstract record CommandOutcome
     public sealed record PreconditionFailed(long? CurrentVersion) : CommandOutcome;
 }
 
-/// <summary>How many todos <see cref="TodoCommandService.DeleteAllAsync"/> deleted, and whether the read model shows it.</summary>
+/// <summary>
+/// How many todos <see cref="TodoCommandService.DeleteAllAsync"/> deleted, and whether the read model shows it. A resumed
+/// keyed delete-all counts only what this attempt deleted, not what its earlier attempts did.
+/// </summary>
 public sealed record DeleteAllOutcome(int Deleted, bool ReadModelCaughtUp);
 
 /// <summary>A command's append kept losing the race for its stream more often than <see cref="TodoStoreOptions.MaxConcurrencyRetries"/> allows.</summary>
@@ -96,11 +99,19 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     /// and the todo's, then waits for all of them at once. The deletes are separate writes: one that fails does not
     /// stop the others, and then <see cref="DeleteAllIncompleteException"/> says how many happened. A keyed delete-all
     /// deletes only the todos created by its key's cutoff, so its retries delete the same set.
+    /// A resumed one deletes each todo at most once across all the key's attempts: a live todo whose stream holds an
+    /// event under the key's command ids (only its per-todo deletes carry them) was deleted by an earlier attempt and
+    /// restored since, so it is left alone and not counted. The attempts keep command ids of their own, which resolving
+    /// a lost answer needs, so this is a query of the stream, asked before each append (after a lost race too) and
+    /// only when resuming: a first attempt costs nothing more.
     /// </summary>
     public async Task<DeleteAllOutcome> DeleteAllAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var deleted = new ConcurrentBag<(ProjectionWatch? Watch, long Version)>();
         var failures = new ConcurrentQueue<Exception>();
+        Func<TodoStream, CancellationToken, Task<bool>>? deletedBefore = context.Idempotency is { Resumes: true } resumed
+            ? (stream, token) => store.HoldsCommandAsync(stream.TodoId, resumed.KeyCommandIdPrefix, token)
+            : null;
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDeletes, CancellationToken = cancellationToken };
@@ -110,8 +121,8 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 try
                 {
                     var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}", Idempotency = null };
-                    var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token);
-                    // One deleted concurrently by someone else is rejected here and not counted.
+                    var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token, deletedBefore);
+                    // One deleted concurrently by someone else, or deleted by an earlier attempt, is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;
                     var written = watch is not null && appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, token) is not null;
                     deleted.Add((written ? null : watch, succeeded.Todo.Version));
@@ -137,9 +148,13 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
         }
     }
 
-    /// <summary>Decides and appends, re-reading and re-deciding after each lost race; the stream before and after the append, if any.</summary>
+    /// <summary>
+    /// Decides and appends, re-reading and re-deciding after each lost race; the stream before and after the append, if any.
+    /// <paramref name="deletedBefore"/> (a resumed keyed delete-all's) refuses a delete that an earlier attempt made already.
+    /// </summary>
     private async Task<(CommandOutcome Outcome, Append? Appended)> TransactAsync(
-        TodoStream stream, TodoCommand command, CommandContext context, CancellationToken cancellationToken)
+        TodoStream stream, TodoCommand command, CommandContext context, CancellationToken cancellationToken,
+        Func<TodoStream, CancellationToken, Task<bool>>? deletedBefore = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -149,6 +164,8 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
             var decision = Todo.Decide(stream.State, command);
             if (decision.Rejection is { } reason) return (new CommandOutcome.Rejected(reason, decision.Detail!), null);
             if (decision.Events.Count == 0) return (new CommandOutcome.Succeeded(stream.ToView(), false), null);
+            if (deletedBefore is not null && await deletedBefore(stream, cancellationToken))
+                return (new CommandOutcome.Rejected(RejectionReason.Deleted, "An earlier attempt of this request deleted this todo, and it was restored since."), null);
 
             if (await store.TryAppendAsync(stream, decision.Events, context, cancellationToken) is { } appended)
                 return (new CommandOutcome.Succeeded(appended.ToView(), false), new Append(stream, appended));

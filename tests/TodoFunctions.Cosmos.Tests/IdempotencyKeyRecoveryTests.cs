@@ -58,6 +58,33 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
         Assert.NotNull(await store.FoldAsync(later));
     }
 
+    [EmbeddedEmulatorTheory]
+    [InlineData(FaultOutcome.ServiceUnavailable)]
+    [InlineData(FaultOutcome.Timeout)]
+    public async Task A_resumed_keyed_delete_all_leaves_alone_a_todo_its_interrupted_attempt_deleted_and_someone_restored_since(FaultOutcome failure)
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var restored = await store.CreateAsync("one");
+        var stuck = await store.CreateAsync("two");
+        var key = NewDeleteAllKey();
+        endpoint.Emulator!.Faults.Install(new FaultPlan
+        {
+            Seed = 9,
+            Rules = [new FaultRule { Operations = [FaultOperation.Batch], Container = TodoStoreLayout.EventsContainer, PartitionKey = new JValue(stuck.ToString()), Outcome = failure }],
+        });
+
+        var interrupted = await Assert.ThrowsAsync<DeleteAllIncompleteException>(() => store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default));
+        endpoint.Emulator.Faults.Clear();
+        Assert.IsType<CommandOutcome.Succeeded>(await store.Commands.ExecuteAsync(restored, new RestoreTodo(), TodoStoreHarness.NoWait("someone else"), default));
+        var retry = await store.Idempotent.DeleteAllAsync(key, TodoStoreHarness.NoWait(), default);
+
+        Assert.Equal((1, 1, false), (interrupted.Deleted, retry.Outcome.Deleted, retry.Replayed));
+        Assert.NotNull(await store.FoldAsync(restored));
+        Assert.Null(await store.FoldAsync(stuck));
+        Assert.Single(await DeletesUnderAsync(store, key, restored));
+        Assert.Single(await DeletesUnderAsync(store, key, stuck));
+    }
+
     [EmbeddedEmulatorFact]
     public async Task A_keyed_delete_all_taken_over_while_it_runs_answers_what_it_deleted_and_the_two_delete_each_todo_once()
     {
@@ -175,6 +202,10 @@ public sealed class IdempotencyKeyRecoveryTests(CosmosEndpoint endpoint) : IClas
 
     private static IdempotencyKey NewDeleteAllKey() =>
         new("DELETE", "/api/todos", Guid.NewGuid().ToString(), IdempotencyKey.FingerprintOf("DELETE", "/api/todos", []));
+
+    /// <summary>The todo's <c>TodoDeleted</c> events appended by any attempt at the key.</summary>
+    private static async Task<List<EventDocument>> DeletesUnderAsync(TodoStoreHarness store, IdempotencyKey key, Guid todoId) =>
+        [.. (await store.DocumentsOfAsync(todoId)).Where(d => d.IsEvent && d.Type == nameof(TodoDeleted) && d.CommandId?.StartsWith($"{key.RecordId}:", StringComparison.Ordinal) == true)];
 
     private void FailRecordWrites(IdempotencyKey key, FaultOperation operation, int next) => endpoint.Emulator!.Faults.Install(new FaultPlan
     {

@@ -68,7 +68,7 @@ public sealed class IdempotencyRecords
             {
                 var replaced = await container.ReplaceItemAsync(
                     successor, key.RecordId, partitionKey, new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false }, cancellationToken);
-                return new IdempotencyStart(new IdempotencyClaim(successor, replaced.ETag), null);
+                return new IdempotencyStart(new IdempotencyClaim(successor, replaced.ETag, resumes: true), null);
             }
             catch (CosmosException raced) when (raced.StatusCode == HttpStatusCode.PreconditionFailed)
             {
