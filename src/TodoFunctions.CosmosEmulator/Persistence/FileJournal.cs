@@ -131,7 +131,8 @@ public sealed class FileJournal : IJournal
         closing.Dispose();
     }
 
-    // Runs under the gate: only the switch to a new segment holds up appends; the fold runs on the thread pool.
+    // Runs under the gate: only the switch to a new segment holds up appends. The fold runs on a thread of its own:
+    // it is long and busy, and on a thread of the pool it would leave one fewer to serve requests.
     private Task StartCompaction()
     {
         if (appender.Length > 0)
@@ -139,12 +140,12 @@ public sealed class FileJournal : IJournal
         var (from, upTo) = (checkpoint, activeSegment - 1);
         if (upTo <= from)
             return Task.CompletedTask;
-        return Task.Run(() =>
+        return Task.Factory.StartNew(() =>
         {
             compaction.Run(from, upTo, closing.Token);
             lock (gate)
                 checkpoint = upTo;
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private void MoveToNextSegment()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 /// </summary>
 internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay)
 {
+    private static readonly TimeSpan WorkSlice = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Writes the checkpoint of every segment up to <paramref name="upTo"/> (none may still be appended to)
     /// on top of checkpoint <paramref name="from"/>, then deletes what it replaces.</summary>
     public void Run(long from, long upTo, CancellationToken cancellation)
@@ -15,7 +19,7 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         var closedSegments = segments.SegmentsAfter(from).Where(number => number <= upTo);
         var entries = (from == JournalSegments.NoCheckpoint ? Enumerable.Empty<JournalEntry>() : Checkpoint.Read(segments.CheckpointPath(from)))
             .Concat(closedSegments.SelectMany(number => JournalFile.Read(segments.SegmentPath(number)).Select(read => read.Entry)));
-        var folded = JournalCompaction.Fold(entries);
+        var folded = JournalCompaction.Fold(Paced(entries, cancellation));
         Step(cancellation);
 
         var checkpoint = segments.CheckpointPath(upTo);
@@ -29,6 +33,22 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         Step(cancellation);
 
         segments.RemoveReplacedBy(upTo);
+    }
+
+    // Folding is busy parsing: it works in short slices and rests as long after each, so requests keep most of a
+    // small machine's processors (and the garbage collector runs half as often) while a compaction runs.
+    private static IEnumerable<JournalEntry> Paced(IEnumerable<JournalEntry> entries, CancellationToken cancellation)
+    {
+        var slice = Stopwatch.StartNew();
+        foreach (var entry in entries)
+        {
+            yield return entry;
+            if (slice.Elapsed < WorkSlice)
+                continue;
+            cancellation.WaitHandle.WaitOne(WorkSlice);
+            cancellation.ThrowIfCancellationRequested();
+            slice.Restart();
+        }
     }
 
     // The pause lets crash tests kill the emulator between two steps; stopping the emulator stops a compaction here.
