@@ -1,5 +1,4 @@
 using System.Text;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Persistence;
 using static TodoFunctions.CosmosEmulator.Tests.Persistence.JournalSamples;
