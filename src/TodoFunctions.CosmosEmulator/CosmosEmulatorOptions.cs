@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TodoFunctions.CosmosEmulator.Faults;
+using TodoFunctions.CosmosEmulator.Persistence;
 
 namespace TodoFunctions.CosmosEmulator;
 
@@ -20,6 +21,14 @@ public sealed record CosmosEmulatorOptions
 
     /// <summary>With a data directory: every write is on the disk (not just handed to the operating system) before it is acknowledged.</summary>
     public bool Durable { get; init; }
+
+    /// <summary>With a data directory: once the journal written since the last checkpoint reaches this many bytes, a
+    /// background compaction folds it into a new checkpoint, so start time does not grow with history.</summary>
+    public long CompactAfterJournalBytes { get; init; } = FileJournal.DefaultCompactAfterBytes;
+
+    /// <summary>A pause between the steps of each compaction, so crash tests can kill the emulator in the middle of
+    /// one; zero (the default) outside such tests.</summary>
+    public TimeSpan CompactionStepDelay { get; init; }
 
     public string AccountKey { get; init; } = WellKnownAccountKey;
 

@@ -50,7 +50,9 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        IJournal journal = options.DataDirectory is null ? NullJournal.Instance : new FileJournal(options.DataDirectory, options.Durable);
+        IJournal journal = options.DataDirectory is null
+            ? NullJournal.Instance
+            : new FileJournal(options.DataDirectory, options.Durable, options.CompactAfterJournalBytes, options.CompactionStepDelay);
         try
         {
             var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
@@ -93,6 +95,10 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>With a data directory: folds everything journaled so far into a new checkpoint (after a compaction
+    /// already running); completes when done. Compaction also runs by itself, see <see cref="CosmosEmulatorOptions.CompactAfterJournalBytes"/>.</summary>
+    public Task CompactAsync() => journal.CompactAsync();
 
     public async ValueTask DisposeAsync()
     {

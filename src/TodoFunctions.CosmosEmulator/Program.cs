@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using TodoFunctions.CosmosEmulator;
 using TodoFunctions.CosmosEmulator.Faults;
+using TodoFunctions.CosmosEmulator.Persistence;
 
 // The standalone emulator, with the official emulator's defaults: HTTPS on port 8081, the well-known key.
 if (!StandaloneArguments.TryParse(args, out var arguments, out var error))
@@ -54,6 +55,8 @@ try
         UseHttps = arguments.UseHttps,
         DataDirectory = arguments.DataDirectory,
         Durable = arguments.Durable,
+        CompactAfterJournalBytes = arguments.CompactAfterMegabytes * 1024 * 1024,
+        CompactionStepDelay = TimeSpan.FromMilliseconds(arguments.CompactionStepDelayMs),
         EnforceDataPlaneRoles = arguments.EnforceDataPlaneRoles,
         AccountKey = arguments.AccountKey,
         PartitionKeyRanges = arguments.PartitionKeyRanges,
@@ -98,12 +101,15 @@ void StopGracefully(PosixSignalContext signal)
 internal sealed record StandaloneArguments
 {
     public const string Usage = """
-        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable]] [--key KEY] [--partitions 1] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
+        Usage: TodoFunctions.CosmosEmulator [--port 8081] [--http] [--data-dir PATH [--durable] [--compact-after-mb 64]] [--key KEY] [--partitions 1] [--enforce-data-plane-roles] [--replica-lag-ms 0] [--log-level Information]
                                             [--faults FILE.json [--seed N]]
           --port N         port on the loopback interface (0 = any free port); default 8081
           --http           plain HTTP instead of HTTPS with a self-signed certificate
           --data-dir PATH  keep data in PATH (every acknowledged write survives a crash); default: in memory
           --durable        with --data-dir: write each change through to disk before acknowledging it (survives power loss)
+          --compact-after-mb N  with --data-dir: fold the journal into a new checkpoint, in the background, once N MB
+                           were written since the last one; default 64
+          --compaction-step-delay-ms N  pause N ms between the steps of a compaction (for crash tests); default 0
           --key KEY        account key (base64); default: the official emulator's well-known key
           --partitions N   partition key ranges of each new container; default 1
           --enforce-data-plane-roles
@@ -118,6 +124,8 @@ internal sealed record StandaloneArguments
     public bool UseHttps { get; private init; } = true;
     public string? DataDirectory { get; private init; }
     public bool Durable { get; private init; }
+    public long CompactAfterMegabytes { get; private init; } = FileJournal.DefaultCompactAfterBytes / (1024 * 1024);
+    public int CompactionStepDelayMs { get; private init; }
     public bool EnforceDataPlaneRoles { get; private init; }
     public string AccountKey { get; private init; } = CosmosEmulatorOptions.WellKnownAccountKey;
     public int ReplicaLagMs { get; private init; }
@@ -150,10 +158,14 @@ internal sealed record StandaloneArguments
             var value = index + 1 < args.Length ? args[++index] : null;
             (arguments, error) = (name, value) switch
             {
-                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--replica-lag-ms" or "--log-level" or "--faults" or "--seed" => (arguments, $"{name} needs a value."),
+                (_, null) when name is "--port" or "--data-dir" or "--key" or "--partitions" or "--replica-lag-ms" or "--log-level" or "--faults" or "--seed" or "--compact-after-mb" or "--compaction-step-delay-ms" => (arguments, $"{name} needs a value."),
                 ("--port", _) when int.TryParse(value, out var port) && port is >= 0 and <= 65535 => (arguments with { Port = port }, null),
                 ("--port", _) => (arguments, $"--port '{value}' is not a port number."),
                 ("--data-dir", _) => (arguments with { DataDirectory = value }, null),
+                ("--compact-after-mb", _) when long.TryParse(value, out var megabytes) && megabytes >= 1 => (arguments with { CompactAfterMegabytes = megabytes }, null),
+                ("--compact-after-mb", _) => (arguments, $"--compact-after-mb '{value}' is not a whole number of at least 1."),
+                ("--compaction-step-delay-ms", _) when int.TryParse(value, out var delay) && delay >= 0 => (arguments with { CompactionStepDelayMs = delay }, null),
+                ("--compaction-step-delay-ms", _) => (arguments, $"--compaction-step-delay-ms '{value}' is not a whole number of milliseconds."),
                 ("--key", _) when IsBase64(value!) => (arguments with { AccountKey = value! }, null),
                 ("--key", _) => (arguments, "--key must be base64, like the account keys Cosmos DB issues."),
                 ("--partitions", _) when int.TryParse(value, out var ranges) && ranges >= 1 => (arguments with { PartitionKeyRanges = ranges }, null),

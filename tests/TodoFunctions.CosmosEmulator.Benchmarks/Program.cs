@@ -14,6 +14,11 @@ if (args is ["ordered-pages"])
     await OrderedPageBenchmarks.RunAsync();
     return;
 }
+if (args is ["compaction", ..])
+{
+    await CompactionBenchmarks.RunAsync(args is [_, var megabytes] ? int.Parse(megabytes) : 100);
+    return;
+}
 
 const int StandaloneStarts = 3;
 const int PointWrites = 2000;

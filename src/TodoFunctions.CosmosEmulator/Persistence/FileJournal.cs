@@ -1,36 +1,57 @@
-using System.Text;
-
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
-/// A journal in a data directory: an append-only JSON-lines file whose every entry is handed to the operating
+/// A journal in a data directory: append-only JSON-lines segments whose every entry is handed to the operating
 /// system before <see cref="Append"/> returns, so acknowledged writes survive the process being killed; when
-/// durable, written through to the disk itself, so they survive a power loss too.
-/// Opening it compacts the file (atomically, through a temporary file) so it does not grow across restarts.
+/// durable, written through to the disk itself, so they survive a power loss too. Start reads the latest checkpoint
+/// and the segments after it. Once the segments after the checkpoint reach a size, appends move on to a new
+/// segment and a background compaction folds the closed ones into a new checkpoint (see <see cref="JournalSegments"/>).
 /// </summary>
 public sealed class FileJournal : IJournal
 {
-    public const string FileName = "journal.jsonl";
+    /// <summary>Segments after the checkpoint may grow to this many bytes before a compaction starts.</summary>
+    public const long DefaultCompactAfterBytes = 64L * 1024 * 1024;
+
     private const string LockFileName = "journal.lock";
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly string path;
+    private readonly JournalSegments segments;
     private readonly FileStream directoryLock;
-    private readonly FileStream appender;
+    private readonly bool durable;
+    private readonly long compactAfterBytes;
+    private readonly OnlineCompaction compaction;
+    private readonly CancellationTokenSource closing = new();
     private readonly Lock gate = new();
+    private readonly bool upgraded;
+    private FileStream appender;
+    private long activeSegment;
+    private long tailBytes;
+    private long checkpoint;
+    private Task running = Task.CompletedTask;
 
-    public FileJournal(string dataDirectory, bool durable = false)
+    /// <param name="compactionStepDelay">A pause between the steps of a compaction, so crash tests can kill the
+    /// emulator in the middle of one; zero outside such tests.</param>
+    public FileJournal(string dataDirectory, bool durable = false, long compactAfterBytes = DefaultCompactAfterBytes, TimeSpan compactionStepDelay = default)
     {
         Directory.CreateDirectory(dataDirectory);
-        path = Path.Combine(dataDirectory, FileName);
+        segments = new JournalSegments(dataDirectory);
+        compaction = new OnlineCompaction(segments, compactionStepDelay);
+        this.durable = durable;
+        this.compactAfterBytes = compactAfterBytes;
         directoryLock = LockDirectory(dataDirectory);
         try
         {
-            Compact();
-            // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
-            // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
-            appender = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
-                durable ? FileOptions.WriteThrough : FileOptions.None);
+            checkpoint = segments.Recover();
+            var tail = segments.SegmentsAfter(checkpoint);
+            upgraded = tail.Contains(JournalSegments.LegacySegment);
+            if (upgraded)
+                CompactEarlierBuildsJournal();
+            activeSegment = tail.LastOrDefault(number => number != JournalSegments.LegacySegment);
+            if (activeSegment == 0)
+                activeSegment = Math.Max(checkpoint, JournalSegments.LegacySegment) + 1;
+            else
+                JournalFile.TruncateTornLine(segments.SegmentPath(activeSegment));
+            appender = OpenSegment(activeSegment);
+            tailBytes = tail.Sum(number => new FileInfo(segments.SegmentPath(number)).Length);
         }
         catch
         {
@@ -41,36 +62,124 @@ public sealed class FileJournal : IJournal
 
     public void Append(JournalEntry entry)
     {
-        var line = Utf8.GetBytes(JournalLine.Write(entry) + "\n");
+        var line = JournalFile.Utf8.GetBytes(JournalLine.Write(entry) + "\n");
         lock (gate)
         {
             appender.Write(line);
             appender.Flush(flushToDisk: false);
+            tailBytes += line.Length;
+            if (tailBytes >= compactAfterBytes && running.IsCompleted && !closing.IsCancellationRequested)
+                running = StartCompaction();
         }
     }
 
+    /// <summary>Applies the checkpoint (its containers concurrently), then the segments after it in order.
+    /// Then converts the journal of an earlier build, or compacts a long tail, in the background.</summary>
     public void Replay(Action<JournalEntry> apply)
     {
-        foreach (var (entry, lineNumber) in ReadEntries(path))
+        if (checkpoint != JournalSegments.NoCheckpoint)
+            Checkpoint.Replay(segments.CheckpointPath(checkpoint), apply);
+        foreach (var segment in segments.SegmentsAfter(checkpoint))
+            JournalFile.Replay(segments.SegmentPath(segment), apply);
+        lock (gate)
         {
-            try
+            if ((upgraded || tailBytes >= compactAfterBytes) && running.IsCompleted)
+                running = StartCompaction();
+        }
+    }
+
+    /// <summary>Folds everything appended so far into a new checkpoint; completes once that compaction has
+    /// finished (after waiting for one already running).</summary>
+    public async Task CompactAsync()
+    {
+        while (true)
+        {
+            Task current;
+            bool startedHere;
+            lock (gate)
             {
-                apply(entry);
+                startedHere = running.IsCompleted;
+                if (startedHere)
+                    running = StartCompaction();
+                current = running;
             }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
+            if (startedHere)
             {
-                throw Damaged(path, lineNumber, exception);
+                await current;
+                return;
             }
+            // One already running may not include the latest appends; whether it fails or not, start one after it.
+            await Task.WhenAny(current);
         }
     }
 
     public void Dispose()
     {
+        Task stopping;
+        lock (gate)
+        {
+            closing.Cancel();
+            stopping = running;
+        }
+        // A compaction stopped or failed midway leaves a temporary checkpoint or replaced files: the next open removes them.
+        Task.WhenAny(stopping).Wait();
         lock (gate)
         {
             appender.Dispose();
             directoryLock.Dispose();
         }
+        closing.Dispose();
+    }
+
+    // Runs under the gate: only the switch to a new segment holds up appends. The fold runs on a thread of its own:
+    // it is long and busy, and on a thread of the pool it would leave one fewer to serve requests.
+    private Task StartCompaction()
+    {
+        if (appender.Length > 0)
+            MoveToNextSegment();
+        var (from, upTo) = (checkpoint, activeSegment - 1);
+        if (upTo <= from)
+            return Task.CompletedTask;
+        return Task.Factory.StartNew(() =>
+        {
+            compaction.Run(from, upTo, closing.Token);
+            lock (gate)
+                checkpoint = upTo;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void MoveToNextSegment()
+    {
+        var next = OpenSegment(activeSegment + 1);
+        appender.Dispose();
+        appender = next;
+        activeSegment++;
+        tailBytes = 0;
+    }
+
+    // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
+    // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
+    private FileStream OpenSegment(long number)
+    {
+        var path = segments.SegmentPath(number);
+        var created = !File.Exists(path);
+        var segment = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
+            durable ? FileOptions.WriteThrough : FileOptions.None);
+        // Written-through lines of a new file are only safe from a power loss once the directory lists the file.
+        if (durable && created)
+            JournalSegments.Sync(segments.Directory);
+        return segment;
+    }
+
+    // Earlier builds compacted their journal at every start, and the compaction drops the writes some of them
+    // journaled after a deletion; it is rewritten once (atomically) before replay, then converted in the background.
+    private void CompactEarlierBuildsJournal()
+    {
+        var path = segments.SegmentPath(JournalSegments.LegacySegment);
+        JournalFile.TruncateTornLine(path);
+        var temporary = path + ".tmp";
+        Checkpoint.WriteSingleFile(JournalCompaction.Fold(JournalFile.Read(path).Select(read => read.Entry)), temporary);
+        File.Move(temporary, path, overwrite: true);
     }
 
     // Two emulators appending to one file would interleave their histories; the OS drops the lock when a process dies.
@@ -86,67 +195,4 @@ public sealed class FileJournal : IJournal
             throw new IOException($"The data directory '{dataDirectory}' is in use by another emulator.", exception);
         }
     }
-
-    private void Compact()
-    {
-        var compacted = File.Exists(path) ? JournalCompaction.Compact(ReadEntries(path).Select(line => line.Entry)) : [];
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(file, Utf8))
-        {
-            foreach (var entry in compacted)
-            {
-                writer.Write(JournalLine.Write(entry));
-                writer.Write('\n');
-            }
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    // A line without its newline is a write cut short by a crash, never acknowledged: it is skipped. Any other
-    // unreadable line means the file was damaged, and replaying around it would silently lose data.
-    private static IEnumerable<(JournalEntry Entry, int LineNumber)> ReadEntries(string path)
-    {
-        var endsWithNewline = EndsWithNewline(path);
-        string? previous = null;
-        var lineNumber = 0;
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(file, Utf8);
-        while (reader.ReadLine() is { } line)
-        {
-            if (previous is not null)
-                yield return (Parse(path, previous, lineNumber), lineNumber);
-            previous = line;
-            lineNumber++;
-        }
-        if (previous is not null && endsWithNewline)
-            yield return (Parse(path, previous, lineNumber), lineNumber);
-    }
-
-    private static bool EndsWithNewline(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (file.Length == 0)
-            return true;
-        file.Seek(-1, SeekOrigin.End);
-        return file.ReadByte() == '\n';
-    }
-
-    // Whatever a line makes fail, reading or replaying it, the line is damaged: the message says which one.
-    private static JournalEntry Parse(string path, string line, int lineNumber)
-    {
-        try
-        {
-            return JournalLine.Read(line);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            throw Damaged(path, lineNumber, exception);
-        }
-    }
-
-    private static InvalidDataException Damaged(string path, int lineNumber, Exception exception) =>
-        new($"The journal '{path}' is damaged at line {lineNumber}: {exception.Message}", exception);
 }

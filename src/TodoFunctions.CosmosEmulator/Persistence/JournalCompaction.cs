@@ -1,121 +1,140 @@
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
-/// Folds a journal into the shortest journal that replays to the same account, so the file does not grow
-/// without bound across restarts: every live database, container and the latest version of every document.
+/// Folds a journal into the shortest journal that replays to the same account, so the files do not grow without
+/// bound: every live database, container and the latest version of every document. Documents are kept as JSON text
+/// while folding, so a compaction running beside the live account does not hold a second copy of it as objects.
 /// </summary>
 internal static class JournalCompaction
 {
     // Keeps lines to a readable size; only final states remain, so splitting them over entries loses nothing.
-    private const int ChangesPerEntry = 1000;
+    public const int ChangesPerEntry = 1000;
 
-    public static IEnumerable<JournalEntry> Compact(IEnumerable<JournalEntry> entries)
+    public static FoldedAccount Fold(IEnumerable<JournalEntry> entries)
     {
-        var account = new AccountState();
+        var account = new FoldedAccount();
         foreach (var entry in entries)
             account.Apply(entry);
-        return account.Entries();
+        return account;
     }
+}
 
-    /// <summary>
-    /// The live account, plus the most recently created database and container that were deleted: the emulator
-    /// numbers resource ids on from the highest it has replayed, and these keep a deleted one's id from coming back.
-    /// </summary>
-    private sealed class AccountState
+/// <summary>A document change as folded: the document as UTF-8 JSON text (null when deleted).</summary>
+internal sealed record FoldedChange(string PartitionKeyJson, string Id, byte[]? Document, long Lsn);
+
+/// <summary>A live container after folding: its documents, ordered as replay must apply them.</summary>
+internal interface IFoldedContainer
+{
+    string Database { get; }
+
+    string Name { get; }
+
+    IEnumerable<FoldedChange[]> Changes();
+}
+
+/// <summary>
+/// The live account, plus the most recently created database and container that were deleted: the emulator
+/// numbers resource ids on from the highest it has replayed, and these keep a deleted one's id from coming back.
+/// </summary>
+internal sealed class FoldedAccount
+{
+    private readonly Dictionary<string, DatabaseState> databases = new();
+    private readonly HashSet<string> deletedContainerRids = new(StringComparer.Ordinal);
+    private long creations;
+    private DatabaseState? lastDeletedDatabase;
+    private ContainerState? lastDeletedContainer;
+
+    /// <summary>The live containers, with their documents.</summary>
+    public IEnumerable<IFoldedContainer> Containers => databases.Values.SelectMany(database => database.Containers.Values);
+
+    // Builds before the fix of issue 8 could journal a write that raced with the deletion of its container or
+    // database: a change to a container, or a container created or replaced, after the deletion. Such a write
+    // was never visible to any reader after the deletion (it went to a container no longer reachable), so it
+    // is dropped here rather than failing the whole data directory.
+    public void Apply(JournalEntry entry)
     {
-        private readonly Dictionary<string, DatabaseState> databases = new();
-        private readonly HashSet<string> deletedContainerRids = new(StringComparer.Ordinal);
-        private long creations;
-        private DatabaseState? lastDeletedDatabase;
-        private ContainerState? lastDeletedContainer;
-
-        // Builds before the fix of issue 8 could journal a write that raced with the deletion of its container or
-        // database: a change to a container, or a container created or replaced, after the deletion. Such a write
-        // was never visible to any reader after the deletion (it went to a container no longer reachable), so it
-        // is dropped here rather than failing the whole data directory.
-        public void Apply(JournalEntry entry)
+        switch (entry)
         {
-            switch (entry)
-            {
-                case DatabaseCreated created when databases.TryGetValue(created.Database, out var existing):
-                    existing.Resource = created.Resource;
-                    break;
-                case DatabaseCreated created:
-                    databases[created.Database] = new DatabaseState(created.Database, created.Resource, ++creations);
-                    break;
-                case DatabaseDeleted deleted when databases.Remove(deleted.Database, out var database):
-                    lastDeletedDatabase = Later(lastDeletedDatabase, database);
-                    foreach (var container in database.Containers.Values)
-                        Deleted(container);
-                    break;
-                case ContainerCreated created when !databases.ContainsKey(created.Database) || IsDeleted(created.Resource):
-                    break;
-                case ContainerCreated created when databases[created.Database].Containers.TryGetValue(created.Container, out var existing):
-                    existing.Resource = created.Resource;
-                    break;
-                case ContainerCreated created:
-                    var owner = databases[created.Database];
-                    owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations);
-                    break;
-                case ContainerDeleted deleted when ContainerOf(deleted.Database, deleted.Container) is { } container:
-                    container.Database.Containers.Remove(container.Name);
+            case DatabaseCreated created when databases.TryGetValue(created.Database, out var existing):
+                existing.Resource = created.Resource;
+                break;
+            case DatabaseCreated created:
+                databases[created.Database] = new DatabaseState(created.Database, created.Resource, ++creations);
+                break;
+            case DatabaseDeleted deleted when databases.Remove(deleted.Database, out var database):
+                lastDeletedDatabase = Later(lastDeletedDatabase, database);
+                foreach (var container in database.Containers.Values)
                     Deleted(container);
-                    break;
-                case DocumentsChanged changed:
-                    ContainerOf(changed.Database, changed.Container)?.Apply(changed.Changes);
-                    break;
-                // A split racing a deletion may journal its ranges after the container is gone: nothing to keep then.
-                case PartitionKeyRangesChanged changed when databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container) is { } splitContainer:
-                    splitContainer.Ranges = changed;
-                    break;
-            }
+                break;
+            case ContainerCreated created when !databases.ContainsKey(created.Database) || IsDeleted(created.Resource):
+                break;
+            case ContainerCreated created when databases[created.Database].Containers.TryGetValue(created.Container, out var existing):
+                existing.Resource = created.Resource;
+                break;
+            case ContainerCreated created:
+                var owner = databases[created.Database];
+                owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations);
+                break;
+            case ContainerDeleted deleted when ContainerOf(deleted.Database, deleted.Container) is { } container:
+                container.Owner.Containers.Remove(container.Name);
+                Deleted(container);
+                break;
+            case DocumentsChanged changed:
+                ContainerOf(changed.Database, changed.Container)?.Apply(changed.Changes);
+                break;
+            // A split racing a deletion may journal its ranges after the container is gone: nothing to keep then.
+            case PartitionKeyRangesChanged changed when ContainerOf(changed.Database, changed.Container) is { } splitContainer:
+                splitContainer.Ranges = changed;
+                break;
         }
-
-        public IEnumerable<JournalEntry> Entries()
-        {
-            var deletedDatabases = new[] { lastDeletedDatabase, lastDeletedContainer?.Database }
-                .OfType<DatabaseState>()
-                .Where(database => !ReferenceEquals(databases.GetValueOrDefault(database.Name), database))
-                .Distinct();
-            foreach (var database in deletedDatabases)
-            {
-                yield return new DatabaseCreated(database.Name, database.Resource);
-                foreach (var entry in DeletedContainerIn(database))
-                    yield return entry;
-                yield return new DatabaseDeleted(database.Name);
-            }
-            foreach (var database in databases.Values)
-            {
-                yield return new DatabaseCreated(database.Name, database.Resource);
-                foreach (var entry in DeletedContainerIn(database).Concat(database.Containers.Values.SelectMany(container => container.Entries())))
-                    yield return entry;
-            }
-        }
-
-        private IEnumerable<JournalEntry> DeletedContainerIn(DatabaseState database) =>
-            lastDeletedContainer is { } container && ReferenceEquals(container.Database, database)
-                ? [new ContainerCreated(database.Name, container.Name, container.Resource), new ContainerDeleted(database.Name, container.Name)]
-                : [];
-
-        private ContainerState? ContainerOf(string database, string container) =>
-            databases.GetValueOrDefault(database)?.Containers.GetValueOrDefault(container);
-
-        private void Deleted(ContainerState container)
-        {
-            lastDeletedContainer = Later(lastDeletedContainer, container);
-            if (container.Resource.Value<string>("_rid") is { } rid)
-                deletedContainerRids.Add(rid);
-        }
-
-        // A re-created container always gets a new resource id; one with a deleted container's id is a late replace.
-        private bool IsDeleted(JObject containerResource) =>
-            containerResource.Value<string>("_rid") is { } rid && deletedContainerRids.Contains(rid);
-
-        private static T Later<T>(T? current, T candidate) where T : class, ICreated =>
-            current is null || candidate.Creation > current.Creation ? candidate : current;
     }
+
+    /// <summary>Every database and container to create (or create and delete again), in replay order, without documents.</summary>
+    public IEnumerable<JournalEntry> AccountEntries()
+    {
+        var deletedDatabases = new[] { lastDeletedDatabase, lastDeletedContainer?.Owner }
+            .OfType<DatabaseState>()
+            .Where(database => !ReferenceEquals(databases.GetValueOrDefault(database.Name), database))
+            .Distinct();
+        foreach (var database in deletedDatabases)
+        {
+            yield return new DatabaseCreated(database.Name, database.Resource);
+            foreach (var entry in DeletedContainerIn(database))
+                yield return entry;
+            yield return new DatabaseDeleted(database.Name);
+        }
+        foreach (var database in databases.Values)
+        {
+            yield return new DatabaseCreated(database.Name, database.Resource);
+            foreach (var entry in DeletedContainerIn(database).Concat(database.Containers.Values.SelectMany(container => container.Created())))
+                yield return entry;
+        }
+    }
+
+    private IEnumerable<JournalEntry> DeletedContainerIn(DatabaseState database) =>
+        lastDeletedContainer is { } container && ReferenceEquals(container.Owner, database)
+            ? [new ContainerCreated(database.Name, container.Name, container.Resource), new ContainerDeleted(database.Name, container.Name)]
+            : [];
+
+    private ContainerState? ContainerOf(string database, string container) =>
+        databases.GetValueOrDefault(database)?.Containers.GetValueOrDefault(container);
+
+    private void Deleted(ContainerState container)
+    {
+        lastDeletedContainer = Later(lastDeletedContainer, container);
+        if (container.Resource.Value<string>("_rid") is { } rid)
+            deletedContainerRids.Add(rid);
+    }
+
+    // A re-created container always gets a new resource id; one with a deleted container's id is a late replace.
+    private bool IsDeleted(JObject containerResource) =>
+        containerResource.Value<string>("_rid") is { } rid && deletedContainerRids.Contains(rid);
+
+    private static T Later<T>(T? current, T candidate) where T : class, ICreated =>
+        current is null || candidate.Creation > current.Creation ? candidate : current;
 
     private interface ICreated
     {
@@ -133,13 +152,15 @@ internal static class JournalCompaction
         public Dictionary<string, ContainerState> Containers { get; } = new();
     }
 
-    private sealed class ContainerState(DatabaseState database, string name, JObject resource, long creation) : ICreated
+    private sealed class ContainerState(DatabaseState owner, string name, JObject resource, long creation) : ICreated, IFoldedContainer
     {
-        private readonly Dictionary<(string PartitionKeyJson, string Id), (DocumentChange Change, long Order)> latest = new();
-        private DocumentChange? highest;
+        private readonly Dictionary<(string PartitionKeyJson, string Id), (FoldedChange Change, long Order)> latest = new();
+        private FoldedChange? highest;
         private long changeCount;
 
-        public DatabaseState Database { get; } = database;
+        public DatabaseState Owner { get; } = owner;
+
+        public string Database => Owner.Name;
 
         public string Name { get; } = name;
 
@@ -153,26 +174,26 @@ internal static class JournalCompaction
         {
             foreach (var change in changes)
             {
-                latest[(change.PartitionKeyJson, change.Id)] = (change, ++changeCount);
+                var document = change.Document is null ? null : JournalFile.Utf8.GetBytes(change.Document.ToString(Formatting.None));
+                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, document, change.Lsn);
+                latest[(change.PartitionKeyJson, change.Id)] = (folded, ++changeCount);
                 if (highest is null || change.Lsn >= highest.Lsn)
-                    highest = change;
+                    highest = folded;
             }
         }
 
+        public IEnumerable<JournalEntry> Created() =>
+            Ranges is null ? [new ContainerCreated(Database, Name, Resource)] : [new ContainerCreated(Database, Name, Resource), Ranges];
+
         // Deleted documents are dropped, except the most recent change when it is a delete: it carries the
         // container's highest LSN, which replay must restore so new writes never reuse an LSN a reader has seen.
-        public IEnumerable<JournalEntry> Entries()
-        {
-            // A batch's changes share an LSN; the order they were written in keeps them in operation order.
-            var kept = latest.Values
+        // A batch's changes share an LSN; the order they were written in keeps them in operation order.
+        public IEnumerable<FoldedChange[]> Changes() =>
+            latest.Values
                 .Where(entry => entry.Change.Document is not null || ReferenceEquals(entry.Change, highest))
                 .OrderBy(entry => entry.Change.Lsn)
                 .ThenBy(entry => entry.Order)
-                .Select(entry => entry.Change);
-            IEnumerable<JournalEntry> created = Ranges is null
-                ? [new ContainerCreated(Database.Name, Name, Resource)]
-                : [new ContainerCreated(Database.Name, Name, Resource), Ranges];
-            return created.Concat(kept.Chunk(ChangesPerEntry).Select(JournalEntry (chunk) => new DocumentsChanged(Database.Name, Name, chunk)));
-        }
+                .Select(entry => entry.Change)
+                .Chunk(JournalCompaction.ChangesPerEntry);
     }
 }

@@ -44,11 +44,9 @@ internal static class JournalLine
         return text.ToString();
     }
 
-    /// <summary>Reads one line; throws <see cref="JsonException"/> or <see cref="InvalidDataException"/> when it is not a journal entry.</summary>
-    public static JournalEntry Read(string line)
+    /// <summary>Reads the entry at the reader's current token; throws <see cref="JsonException"/> or <see cref="InvalidDataException"/> when it is not a journal entry.</summary>
+    public static JournalEntry Read(JsonReader json)
     {
-        // Dates stay strings: a document must come back byte for byte as it was written.
-        using var json = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None };
         var entry = JObject.Load(json);
         var database = Required(entry, "database");
         return Required(entry, "kind") switch
@@ -61,6 +59,22 @@ internal static class JournalLine
             "partitionKeyRangesChanged" => new PartitionKeyRangesChanged(database, Required(entry, "container"), RequiredObject(entry, "ranges")),
             var kind => throw new InvalidDataException($"Unknown journal entry kind '{kind}'."),
         };
+    }
+
+    /// <summary>A container's documents as one entry, each document already JSON text (UTF-8), so a checkpoint is
+    /// written without building objects for them.</summary>
+    public static void WriteDocuments(JsonWriter json, string database, string container, IEnumerable<FoldedChange> changes)
+    {
+        json.WriteStartObject();
+        WriteKind(json, "documentsChanged", database, container);
+        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn), (writer, change) =>
+        {
+            if (change.Document is null)
+                writer.WriteNull();
+            else
+                writer.WriteRawValue(JournalFile.Utf8.GetString(change.Document));
+        });
+        json.WriteEndObject();
     }
 
     private static void WriteKind(JsonWriter json, string kind, string database, string? container = null)
@@ -86,20 +100,33 @@ internal static class JournalLine
             token.WriteTo(json);
     }
 
-    private static void WriteChanges(JsonWriter json, IReadOnlyList<DocumentChange> changes)
+    // WriteTo leaves the caller's document untouched, as in WriteToken.
+    private static void WriteChanges(JsonWriter json, IReadOnlyList<DocumentChange> changes) =>
+        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn), (writer, change) =>
+        {
+            if (change.Document is null)
+                writer.WriteNull();
+            else
+                change.Document.WriteTo(writer);
+        });
+
+    private static void WriteChanges<TChange>(
+        JsonWriter json, IEnumerable<TChange> changes, Func<TChange, (string PartitionKeyJson, string Id, long Lsn)> identify, Action<JsonWriter, TChange> writeDocument)
     {
         json.WritePropertyName("changes");
         json.WriteStartArray();
         foreach (var change in changes)
         {
+            var (partitionKeyJson, id, lsn) = identify(change);
             json.WriteStartObject();
             json.WritePropertyName("partitionKey");
-            json.WriteValue(change.PartitionKeyJson);
+            json.WriteValue(partitionKeyJson);
             json.WritePropertyName("id");
-            json.WriteValue(change.Id);
-            WriteToken(json, "document", change.Document);
+            json.WriteValue(id);
+            json.WritePropertyName("document");
+            writeDocument(json, change);
             json.WritePropertyName("lsn");
-            json.WriteValue(change.Lsn);
+            json.WriteValue(lsn);
             json.WriteEndObject();
         }
         json.WriteEndArray();

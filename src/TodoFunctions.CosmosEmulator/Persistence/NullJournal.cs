@@ -17,6 +17,8 @@ public sealed class NullJournal : IJournal
     {
     }
 
+    public Task CompactAsync() => Task.CompletedTask;
+
     public void Dispose()
     {
     }

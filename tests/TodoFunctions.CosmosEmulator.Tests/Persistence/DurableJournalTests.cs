@@ -1,5 +1,4 @@
 using System.Globalization;
-using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.Testing;
 
 namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
@@ -12,7 +11,8 @@ public sealed class DurableJournalTests : IDisposable
     private const int DataSync = 0x1000;
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("durable-journal-").FullName;
 
-    private string JournalPath => Path.Combine(dataDirectory, FileJournal.FileName);
+    // The segment appends go to in a new data directory.
+    private string JournalPath => Path.Combine(dataDirectory, "journal-000001.jsonl");
 
     public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
 

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Cosmos;
-using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.Testing;
 
 namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
@@ -15,7 +14,8 @@ public sealed class JournalCompatibilityTests : IDisposable
 
     public JournalCompatibilityTests() => Environment.SetEnvironmentVariable("COSMOS_DISABLE_IMDS_ACCESS", "true");
 
-    private string JournalPath => Path.Combine(dataDirectory, FileJournal.FileName);
+    // Earlier builds kept the whole journal in this one file.
+    private string JournalPath => Path.Combine(dataDirectory, "journal.jsonl");
 
     public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
 
@@ -102,14 +102,18 @@ public sealed class JournalCompatibilityTests : IDisposable
 
     private async Task WriteAccountAsync()
     {
-        await using var emulator = await StartAsync();
-        using var client = Client(emulator);
-        var database = (await client.CreateDatabaseAsync("db")).Database;
-        var kept = (await database.CreateContainerAsync("kept", "/pk")).Container;
-        await kept.CreateItemAsync(new Item("a", "p", "kept"));
-        var gone = (await database.CreateContainerAsync("gone", "/pk")).Container;
-        await gone.CreateItemAsync(new Item("b", "p", "deleted with its container"));
-        await gone.DeleteContainerAsync();
+        await using (var emulator = await StartAsync())
+        {
+            using var client = Client(emulator);
+            var database = (await client.CreateDatabaseAsync("db")).Database;
+            var kept = (await database.CreateContainerAsync("kept", "/pk")).Container;
+            await kept.CreateItemAsync(new Item("a", "p", "kept"));
+            var gone = (await database.CreateContainerAsync("gone", "/pk")).Container;
+            await gone.CreateItemAsync(new Item("b", "p", "deleted with its container"));
+            await gone.DeleteContainerAsync();
+        }
+        // Today's segments hold lines as earlier builds wrote them, which kept them all in one file.
+        File.Move(Path.Combine(dataDirectory, "journal-000001.jsonl"), JournalPath);
     }
 
     private Task<CosmosEmulatorServer> StartAsync() =>

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace TodoFunctions.CosmosEmulator.Persistence;
+
+/// <summary>
+/// Folds a checkpoint and the closed segments after it into a new checkpoint, from the files alone, so it runs
+/// beside the live emulator without holding up a write. Each step leaves a directory that reopens with every
+/// acknowledged write: until the rename the old checkpoint and segments are whole; after it the new checkpoint is,
+/// and what it replaced is only deleted then (a crash before that leaves it for <see cref="JournalSegments.Recover"/>).
+/// </summary>
+internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay)
+{
+    private static readonly TimeSpan WorkSlice = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Writes the checkpoint of every segment up to <paramref name="upTo"/> (none may still be appended to)
+    /// on top of checkpoint <paramref name="from"/>, then deletes what it replaces.</summary>
+    public void Run(long from, long upTo, CancellationToken cancellation)
+    {
+        var closedSegments = segments.SegmentsAfter(from).Where(number => number <= upTo);
+        var entries = (from == JournalSegments.NoCheckpoint ? Enumerable.Empty<JournalEntry>() : Checkpoint.Read(segments.CheckpointPath(from)))
+            .Concat(closedSegments.SelectMany(number => JournalFile.Read(segments.SegmentPath(number)).Select(read => read.Entry)));
+        var folded = JournalCompaction.Fold(Paced(entries, cancellation));
+        Step(cancellation);
+
+        var checkpoint = segments.CheckpointPath(upTo);
+        var temporary = JournalSegments.TemporaryPath(checkpoint);
+        if (Directory.Exists(temporary))
+            Directory.Delete(temporary, recursive: true);
+        Checkpoint.Write(folded, temporary, () => Step(cancellation));
+        JournalSegments.Sync(temporary);
+        Directory.Move(temporary, checkpoint);
+        JournalSegments.Sync(segments.Directory);
+        Step(cancellation);
+
+        segments.RemoveReplacedBy(upTo);
+    }
+
+    // Folding is busy parsing: it works in short slices and rests as long after each, so requests keep most of a
+    // small machine's processors (and the garbage collector runs half as often) while a compaction runs.
+    private static IEnumerable<JournalEntry> Paced(IEnumerable<JournalEntry> entries, CancellationToken cancellation)
+    {
+        var slice = Stopwatch.StartNew();
+        foreach (var entry in entries)
+        {
+            yield return entry;
+            if (slice.Elapsed < WorkSlice)
+                continue;
+            cancellation.WaitHandle.WaitOne(WorkSlice);
+            cancellation.ThrowIfCancellationRequested();
+            slice.Restart();
+        }
+    }
+
+    // The pause lets crash tests kill the emulator between two steps; stopping the emulator stops a compaction here.
+    private void Step(CancellationToken cancellation)
+    {
+        if (stepDelay > TimeSpan.Zero)
+            cancellation.WaitHandle.WaitOne(stepDelay);
+        cancellation.ThrowIfCancellationRequested();
+    }
+}
