@@ -14,6 +14,11 @@ if (args is ["ordered-pages"])
     await OrderedPageBenchmarks.RunAsync();
     return;
 }
+if (args is ["bulk-import", ..])
+{
+    await BulkImportBenchmarks.RunAsync(args is [_, var documents] ? int.Parse(documents) : 100_000);
+    return;
+}
 
 const int StandaloneStarts = 3;
 const int PointWrites = 2000;
