@@ -185,6 +185,26 @@ public sealed class BulkConformanceTests : IAsyncLifetime
         Assert.Equal(Ranges + 1, (await plain.GetFeedRangesAsync()).Count);
     }
 
+    [EmbeddedEmulatorFact]
+    public async Task Operations_sent_to_a_range_that_does_not_hold_their_partition_keys_answer_410_1002_and_the_sdk_sends_them_again()
+    {
+        using var misrouting = new MisroutingHandler();
+        using var client = new CosmosClient(emulator.Server.ConnectionString, new CosmosClientOptions
+        {
+            ConnectionMode = ConnectionMode.Gateway,
+            LimitToEndpoint = true,
+            AllowBulkExecution = true,
+            HttpClientFactory = () => new HttpClient(misrouting, disposeHandler: false),
+        });
+        var container = client.GetContainer("bulk", "items");
+
+        var responses = await Task.WhenAll(Range(0, 50).Select(i => container.CreateItemAsync(Item($"s{i}", Tenant(i), "x"), new PartitionKey(Tenant(i)))));
+
+        Assert.Equal(HttpStatusCode.MultiStatus, misrouting.MisroutedStatus);
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        Assert.Equal(50, (await IdsAsync()).Count);
+    }
+
     private void ConnectClients()
     {
         bulkClient = new CosmosClient(emulator.Server.ConnectionString, new CosmosClientOptions
@@ -243,6 +263,29 @@ public sealed class BulkConformanceTests : IAsyncLifetime
     private static string IdOf(JObject item) => item.Value<string>("id")!;
 
     private static string? Title(JObject item) => item.Value<string>("title");
+
+    /// <summary>Sends the first bulk request to another live range than the one the SDK chose, as a stale routing
+    /// map would, and keeps the status it got back.</summary>
+    private sealed class MisroutingHandler() : DelegatingHandler(new HttpClientHandler())
+    {
+        private const string RangeHeader = "x-ms-documentdb-partitionkeyrangeid";
+        private int misrouted;
+
+        public HttpStatusCode? MisroutedStatus { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var isBulk = request.Headers.TryGetValues("x-ms-cosmos-batch-atomic", out var atomic) && atomic.Single() == "False";
+            if (!isBulk || Interlocked.Exchange(ref misrouted, 1) == 1)
+                return await base.SendAsync(request, cancellationToken);
+            var chosen = request.Headers.GetValues(RangeHeader).Single();
+            request.Headers.Remove(RangeHeader);
+            request.Headers.Add(RangeHeader, chosen == "0" ? "1" : "0");
+            var response = await base.SendAsync(request, cancellationToken);
+            MisroutedStatus = response.StatusCode;
+            return response;
+        }
+    }
 
     private static List<string> Snapshot(IEnumerable<JObject> changes) =>
         [.. changes.Select(change => $"{IdOf(change)} {Title(change)} {change.Value<long>("_lsn")} {change.Value<string>("_etag")}").Order()];
