@@ -19,6 +19,11 @@ if (args is ["compaction", ..])
     await CompactionBenchmarks.RunAsync(args is [_, var megabytes] ? int.Parse(megabytes) : 100);
     return;
 }
+if (args is ["bulk-import", ..])
+{
+    await BulkImportBenchmarks.RunAsync(args is [_, var documents] ? int.Parse(documents) : 100_000);
+    return;
+}
 
 const int StandaloneStarts = 3;
 const int PointWrites = 2000;

@@ -10,9 +10,11 @@ public enum BatchOperationKind { Create, Read, Replace, Upsert, Delete, Patch }
 /// <param name="Resource">The item body for Create, Replace and Upsert.</param>
 /// <param name="PatchOperations">The patch operations (<c>{"op","path","value"}</c>, as in a PATCH request) for Patch.</param>
 /// <param name="PatchCondition">A Patch's filter predicate (<c>FROM c WHERE …</c>), when the client set one.</param>
+/// <param name="PartitionKeyJson">The operation's own partition key as a JSON array (<c>["p1"]</c>), as bulk mode sends
+/// it; a transactional batch names its one partition key in the request header instead.</param>
 public sealed record BatchOperation(
     BatchOperationKind Kind, string? Id, JObject? Resource, JArray? PatchOperations, string? IfMatch, string? IfNoneMatch,
-    string? PatchCondition = null);
+    string? PatchCondition = null, string? PartitionKeyJson = null);
 
 /// <summary>The outcome of one batch operation, encoded into the HybridRow response the SDK reads back.</summary>
 public sealed record BatchOperationResult(

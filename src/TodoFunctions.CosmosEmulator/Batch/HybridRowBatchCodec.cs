@@ -18,6 +18,14 @@
 //   Headers: x-ms-request-charge (the batch total, TransactionalBatchResponse.RequestCharge), x-ms-activity-id,
 //   x-ms-session-token (kept by the SDK's session container like any write), x-ms-retry-after-ms with a 429.
 //
+// Bulk mode (CosmosClientOptions.AllowBulkExecution; the SDK's BatchAsyncContainerExecutor) sends the same body with, instead of the partition key header,
+//   x-ms-documentdb-partitionkeyrangeid: 0      the partition key range every operation was routed to
+//   x-ms-cosmos-batch-atomic: False             each operation applies or fails on its own
+//   x-ms-cosmos-batch-continue-on-error: True   a failure does not stop the operations after it
+//   and a "partitionKey" field (["pk"]) in every operation row. The SDK reads one result per operation whatever the
+//   response status (it sends a failed one back through its retry policy: 429, 410/1002, 413/3402), so 200 when all
+//   succeeded and 207 when any failed, as for a transactional batch, with no 424 in it.
+//
 // Limits enforced by the real service, answered as a whole-batch error (not 207):
 //   more than 100 operations: 400 BadRequest, "Batch request has more operations than what is supported.";
 //   a body over 2 MiB: 413 RequestEntityTooLarge, "Request size is too large".
@@ -35,7 +43,7 @@ using TodoFunctions.CosmosEmulator.Store;
 
 namespace TodoFunctions.CosmosEmulator.Batch;
 
-/// <summary>Reads the SDK's binary transactional batch request and writes the binary response it expects.</summary>
+/// <summary>Reads the SDK's binary batch request (transactional or bulk) and writes the binary response it expects.</summary>
 public static class HybridRowBatchCodec
 {
     private const int InitialRowCapacity = 1024;
@@ -101,11 +109,10 @@ public static class HybridRowBatchCodec
     {
         var reader = new RowReader(record, HybridRowVersion.V1, Schemas);
         int? operationType = null;
-        string? id = null, ifMatch = null, ifNoneMatch = null;
+        string? id = null, ifMatch = null, ifNoneMatch = null, partitionKey = null;
         byte[]? resourceBody = null;
-        // Other fields are not needed: a transactional batch carries its partition key in the request header (a
-        // per-operation partitionKey/effectivePartitionKey/binaryId comes only from bulk or internal options), and
-        // minimalReturnPreference may be ignored because the SDK accepts a body it did not ask for.
+        // Other fields are not needed: effectivePartitionKey and binaryId come only from internal options the SDK
+        // refuses in bulk mode, and minimalReturnPreference may be ignored because the SDK accepts a body it did not ask for.
         while (reader.Read())
         {
             switch (reader.Path.ToString())
@@ -116,6 +123,9 @@ public static class HybridRowBatchCodec
                     break;
                 case "id":
                     EnsureRead(reader.ReadString(out id));
+                    break;
+                case "partitionKey":
+                    EnsureRead(reader.ReadString(out partitionKey));
                     break;
                 case "resourceBody":
                     EnsureRead(reader.ReadBinary(out resourceBody));
@@ -129,7 +139,7 @@ public static class HybridRowBatchCodec
             }
         }
 
-        return (WireOperationType?)operationType switch
+        BatchOperation operation = (WireOperationType?)operationType switch
         {
             WireOperationType.Create => new(BatchOperationKind.Create, id, ParseObject(resourceBody), null, ifMatch, ifNoneMatch),
             WireOperationType.Read => new(BatchOperationKind.Read, id, null, null, ifMatch, ifNoneMatch),
@@ -139,6 +149,7 @@ public static class HybridRowBatchCodec
             WireOperationType.Patch => ReadPatch(id, ParseObject(resourceBody), ifMatch, ifNoneMatch),
             _ => throw new InvalidDataException($"Batch operation type {operationType?.ToString() ?? "(missing)"} is not supported."),
         };
+        return operation with { PartitionKeyJson = partitionKey };
     }
 
     // The SDK sends a patch as {"operations":[...]} plus "condition" when a FilterPredicate is set.

@@ -14,6 +14,8 @@ internal static class CosmosHeaders
     public const string IsQuery = "x-ms-documentdb-isquery";
     public const string IsQueryPlanRequest = "x-ms-cosmos-is-query-plan-request";
     public const string IsBatchRequest = "x-ms-cosmos-is-batch-request";
+    public const string IsBatchAtomic = "x-ms-cosmos-batch-atomic";
+    public const string BatchContinueOnError = "x-ms-cosmos-batch-continue-on-error";
     public const string MaxItemCount = "x-ms-max-item-count";
     public const string Continuation = "x-ms-continuation";
     public const string ItemCount = "x-ms-item-count";

@@ -11,8 +11,8 @@ namespace TodoFunctions.CosmosEmulator.Store;
 
 /// <summary>
 /// One container's items, grouped by partition key value and placed in partition key ranges by their effective
-/// partition key. Every write (a whole batch) gets the next LSN of the container, is journaled before it is visible,
-/// and keeps the item's place in the latest-version change feed (LSN order).
+/// partition key. Every write (a whole transactional batch, or one operation of a bulk request) gets the next LSN of
+/// the container, is journaled before it is visible, and keeps the item's place in the latest-version change feed (LSN order).
 /// Items past their time to live are invisible at once and purged later.
 /// </summary>
 internal sealed partial class ContainerStore
@@ -87,26 +87,30 @@ internal sealed partial class ContainerStore
     {
         lock (gate)
         {
-            if (deleted)
-                throw new GatewayException(HttpStatusCode.NotFound, $"Container '{Id}' does not exist in database '{DatabaseId}'.", 1003);
-            var transaction = new Transaction(this, partitionKeyJson, clock.GetUtcNow(), readAtLsn);
+            var transaction = Begin(readAtLsn, lsnPerOperation: false);
             var outcomes = new List<DocumentOutcome>(operations.Count);
             foreach (var operation in operations)
             {
-                var outcome = transaction.Apply(operation);
+                var outcome = transaction.Apply(partitionKeyJson, operation);
                 if (outcome.Failed)
                     return [.. operations.Select((_, index) => index == outcomes.Count ? outcome : FailedDependency)];
                 outcomes.Add(outcome);
             }
-            if (transaction.Changes.Count > 0)
-            {
-                journal.Append(new DocumentsChanged(DatabaseId, Id, transaction.Changes));
-                foreach (var change in transaction.Changes)
-                {
-                    replicaLag?.Record(change, partitions.GetValueOrDefault(change.PartitionKeyJson)?.GetValueOrDefault(change.Id), transaction.Now);
-                    Apply(change, transaction.Now);
-                }
-            }
+            Commit(transaction);
+            return outcomes;
+        }
+    }
+
+    /// <summary>Applies each operation on its own, in order, as a bulk request does: a failure fails only its own
+    /// operation, and every write gets its own LSN (so the change feed sees separate writes). Each operation sees
+    /// the writes before it; all the writes are journaled as one entry before any is visible.</summary>
+    public IReadOnlyList<DocumentOutcome> ExecuteEach(IReadOnlyList<(string PartitionKeyJson, DocumentOperation Operation)> operations)
+    {
+        lock (gate)
+        {
+            var transaction = Begin(readAtLsn: null, lsnPerOperation: true);
+            var outcomes = operations.Select(each => transaction.Apply(each.PartitionKeyJson, each.Operation)).ToList();
+            Commit(transaction);
             return outcomes;
         }
     }
@@ -202,6 +206,23 @@ internal sealed partial class ContainerStore
 
     private static DocumentOutcome FailedDependency { get; } = new(HttpStatusCode.FailedDependency, null, 0);
 
+    private Transaction Begin(long? readAtLsn, bool lsnPerOperation) =>
+        deleted
+            ? throw new GatewayException(HttpStatusCode.NotFound, $"Container '{Id}' does not exist in database '{DatabaseId}'.", 1003)
+            : new Transaction(this, clock.GetUtcNow(), readAtLsn, lsnPerOperation);
+
+    private void Commit(Transaction transaction)
+    {
+        if (transaction.Changes.Count == 0)
+            return;
+        journal.Append(new DocumentsChanged(DatabaseId, Id, transaction.Changes));
+        foreach (var change in transaction.Changes)
+        {
+            replicaLag?.Record(change, partitions.GetValueOrDefault(change.PartitionKeyJson)?.GetValueOrDefault(change.Id), transaction.Now);
+            Apply(change, transaction.Now);
+        }
+    }
+
     private void Apply(DocumentChange change, DateTimeOffset writtenAt)
     {
         if (!partitions.TryGetValue(change.PartitionKeyJson, out var partition))
@@ -246,19 +267,31 @@ internal sealed partial class ContainerStore
         return document is not null && !IsExpired(document, now) ? document : null;
     }
 
-    /// <summary>The writes of one request, staged so that a failing operation leaves the container untouched.</summary>
-    private sealed class Transaction(ContainerStore container, string partitionKeyJson, DateTimeOffset now, long? readAtLsn)
+    /// <summary>The writes of one request, staged so that a failing operation leaves the container untouched (an
+    /// operation fails before it stages anything). A transactional batch gives all its writes one LSN, so it is one
+    /// transaction in the change feed; a bulk request gives each write the next one.</summary>
+    private sealed class Transaction(ContainerStore container, DateTimeOffset now, long? readAtLsn, bool lsnPerOperation)
     {
-        private readonly Dictionary<string, JObject?> staged = new(StringComparer.Ordinal);
-        // One LSN for every operation of a request: a batch is one transaction in the change feed.
-        private readonly long transactionLsn = container.lsn + 1;
+        private readonly Dictionary<(string PartitionKeyJson, string Id), JObject?> staged = [];
+        private long transactionLsn = container.lsn + 1;
         private ulong lastDocumentNumber = container.lastDocumentNumber;
+        private string partitionKeyJson = "";
 
         public DateTimeOffset Now => now;
 
         public List<DocumentChange> Changes { get; } = [];
 
-        public DocumentOutcome Apply(DocumentOperation operation)
+        public DocumentOutcome Apply(string partitionKeyJson, DocumentOperation operation)
+        {
+            this.partitionKeyJson = partitionKeyJson;
+            var changesBefore = Changes.Count;
+            var outcome = ApplyOne(operation);
+            if (lsnPerOperation && Changes.Count > changesBefore)
+                transactionLsn++;
+            return outcome;
+        }
+
+        private DocumentOutcome ApplyOne(DocumentOperation operation)
         {
             try
             {
@@ -276,6 +309,10 @@ internal sealed partial class ContainerStore
             catch (GatewayException refused)
             {
                 return new DocumentOutcome(refused.StatusCode, null, RequestCharges.Refused, refused.Message, refused.SubStatusCode);
+            }
+            catch (CosmosSqlException unsupported) // a patch's filter predicate: it fails its own operation only
+            {
+                return new DocumentOutcome(HttpStatusCode.BadRequest, null, RequestCharges.Refused, unsupported.Message);
             }
         }
 
@@ -316,7 +353,7 @@ internal sealed partial class ContainerStore
         private DocumentOutcome Delete(DocumentOperation operation)
         {
             var existing = Matching(Existing(operation.Id), operation.IfMatch);
-            staged[operation.Id!] = null;
+            staged[(partitionKeyJson, operation.Id!)] = null;
             Changes.Add(new DocumentChange(partitionKeyJson, operation.Id!, null, transactionLsn));
             return new DocumentOutcome(HttpStatusCode.NoContent, null, RequestCharges.Write(existing));
         }
@@ -348,7 +385,7 @@ internal sealed partial class ContainerStore
                 [SystemProperties.Timestamp] = now.ToUnixTimeSeconds(),
                 [SystemProperties.Lsn] = transactionLsn,
             };
-            staged[id] = body;
+            staged[(partitionKeyJson, id)] = body;
             Changes.Add(new DocumentChange(partitionKeyJson, id, body, transactionLsn));
             return new DocumentOutcome(status, body, RequestCharges.Write(body));
         }
@@ -356,14 +393,14 @@ internal sealed partial class ContainerStore
         // The partition as this transaction sees it: stored items overlaid with its own staged writes.
         private IEnumerable<JObject> PartitionDocuments() =>
             (container.partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>())
-                .Where(document => !staged.ContainsKey(document.Id) && !container.IsExpired(document, now))
+                .Where(document => !staged.ContainsKey((partitionKeyJson, document.Id)) && !container.IsExpired(document, now))
                 .Select(document => document.Body)
-                .Concat(staged.Values.OfType<JObject>());
+                .Concat(staged.Where(write => write.Key.PartitionKeyJson == partitionKeyJson).Select(write => write.Value).OfType<JObject>());
 
         private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
 
         private JObject? Current(string id) =>
-            staged.TryGetValue(id, out var document) ? document : container.Live(partitionKeyJson, id, now, readAtLsn)?.Body;
+            staged.TryGetValue((partitionKeyJson, id), out var document) ? document : container.Live(partitionKeyJson, id, now, readAtLsn)?.Body;
 
         private JObject Existing(string? id) =>
             Current(id ?? throw GatewayException.BadRequest("The operation needs an item id."))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.Azure.Cosmos;
@@ -167,6 +168,54 @@ public sealed class HybridRowBatchCodecTests
     }
 
     [Fact]
+    public async Task Bulk_mode_posts_non_atomic_batches_to_a_partition_key_range_with_each_operation_partition_key()
+    {
+        var gateway = new InMemoryBatchGateway(operations => AnswerAll(operations, new BatchOperationResult(200)));
+        using CosmosClient client = gateway.CreateClient(allowBulkExecution: true);
+        Container container = client.GetContainer("db", "coll");
+
+        await Task.WhenAll(
+            container.UpsertItemAsync(new { id = "a", pk = "p1" }, new PartitionKey("p1")),
+            container.ReplaceItemAsync(new { id = "b", pk = "p2" }, "b", new PartitionKey("p2"), new ItemRequestOptions { IfMatchEtag = "\"etag-b\"" }),
+            container.ReadItemStreamAsync("c", new PartitionKey("p3")));
+
+        Assert.All(gateway.BatchRequests, request =>
+        {
+            Assert.Equal("False", Header(request, "x-ms-cosmos-batch-atomic"));
+            Assert.Equal("True", Header(request, "x-ms-cosmos-batch-continue-on-error"));
+            Assert.Equal("0", Header(request, "x-ms-documentdb-partitionkeyrangeid"));
+            Assert.False(request.Headers.Contains("x-ms-documentdb-partitionkey"));
+        });
+        var received = gateway.ReceivedBatches.SelectMany(operations => operations).OrderBy(operation => operation.PartitionKeyJson).ToList();
+        Assert.Equal(["[\"p1\"]", "[\"p2\"]", "[\"p3\"]"], received.Select(operation => operation.PartitionKeyJson));
+        Assert.Equal([BatchOperationKind.Upsert, BatchOperationKind.Replace, BatchOperationKind.Read], received.Select(operation => operation.Kind));
+        Assert.Equal("\"etag-b\"", received[1].IfMatch);
+    }
+
+    [Fact]
+    public async Task In_bulk_mode_each_operation_of_a_207_gets_its_own_status_and_etag()
+    {
+        var gateway = new InMemoryBatchGateway(operations => new(HttpStatusCode.MultiStatus,
+        [
+            .. operations.Select(operation => operation.Resource!.Value<string>("id") == "taken"
+                ? new BatchOperationResult(409)
+                : new BatchOperationResult(201, ETag: "\"new\"", Resource: operation.Resource)),
+        ]));
+        using CosmosClient client = gateway.CreateClient(allowBulkExecution: true);
+        Container container = client.GetContainer("db", "coll");
+
+        Task<ItemResponse<JObject>> fresh = container.CreateItemAsync(new JObject { ["id"] = "fresh", ["pk"] = "p1" }, new PartitionKey("p1"));
+        Task<ItemResponse<JObject>> taken = container.CreateItemAsync(new JObject { ["id"] = "taken", ["pk"] = "p1" }, new PartitionKey("p1"));
+
+        ItemResponse<JObject> created = await fresh;
+        CosmosException conflict = await Assert.ThrowsAsync<CosmosException>(() => taken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("\"new\"", created.ETag);
+        Assert.Equal("fresh", created.Resource.Value<string>("id"));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_a_hybrid_row_stream_is_rejected_as_invalid_data()
     {
         using var body = new MemoryStream(Encoding.UTF8.GetBytes("""{"id":"a"}"""));
@@ -196,17 +245,19 @@ public sealed class HybridRowBatchCodecTests
     {
         private const string Endpoint = "http://127.0.0.1:1/";
 
-        public List<IReadOnlyList<BatchOperation>> ReceivedBatches { get; } = [];
+        // Concurrent: bulk mode may send several batches at once.
+        public ConcurrentQueue<IReadOnlyList<BatchOperation>> ReceivedBatches { get; } = new();
 
-        public List<HttpRequestMessage> BatchRequests { get; } = [];
+        public ConcurrentQueue<HttpRequestMessage> BatchRequests { get; } = new();
 
-        public CosmosClient CreateClient()
+        public CosmosClient CreateClient(bool allowBulkExecution = false)
         {
             Environment.SetEnvironmentVariable("COSMOS_DISABLE_IMDS_ACCESS", "true");
             return new CosmosClient(Endpoint, CosmosEmulatorOptions.WellKnownAccountKey, new CosmosClientOptions
             {
                 ConnectionMode = ConnectionMode.Gateway,
                 LimitToEndpoint = true,
+                AllowBulkExecution = allowBulkExecution,
                 HttpClientFactory = () => new HttpClient(this, disposeHandler: false),
             });
         }
@@ -216,7 +267,7 @@ public sealed class HybridRowBatchCodecTests
             string path = request.RequestUri!.AbsolutePath;
             if (request.Method == HttpMethod.Post && path.EndsWith("/docs", StringComparison.Ordinal))
             {
-                BatchRequests.Add(request);
+                BatchRequests.Enqueue(request);
                 return await AnswerBatchAsync(request, cancellationToken);
             }
 
@@ -241,7 +292,7 @@ public sealed class HybridRowBatchCodecTests
                 return Json(error.ToString(), HttpStatusCode.BadRequest);
             }
 
-            ReceivedBatches.Add(operations);
+            ReceivedBatches.Enqueue(operations);
             BatchAnswer batchAnswer = answer(operations);
             var response = new HttpResponseMessage(batchAnswer.Status) { Content = new ByteArrayContent(HybridRowBatchCodec.WriteResponse(batchAnswer.Results)) };
             response.Headers.Add("x-ms-request-charge", batchAnswer.Results.Sum(result => result.RequestCharge).ToString(System.Globalization.CultureInfo.InvariantCulture));
