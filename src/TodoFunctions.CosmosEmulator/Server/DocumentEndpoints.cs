@@ -18,7 +18,7 @@ internal sealed class DocumentEndpoints(QueryEndpoint queries, ChangeFeedEndpoin
             "POST" => await CreateAsync(request, container),
             "GET" when ChangeFeedEndpoint.IsChangeFeedRequest(request) => changeFeed.Read(request, container, snapshot),
             "GET" => queries.Page(request, container.Rid, "Documents",
-                container.Documents(request.PartitionKeyJson, RangeRouting.KeyRangeOf(request, container), snapshot)),
+                [.. container.Documents(request.PartitionKeyJson, RangeRouting.KeyRangeOf(request, container), snapshot).Select(document => document.ParseBody())]),
             _ => throw GatewayRequest.MethodNotAllowed(request.Method, "docs"),
         };
         return WithSession(response, request, container, snapshot);

@@ -36,7 +36,8 @@ internal sealed class QueryEndpoint(ShortQueryPages? shortPages)
             });
         }
         var documents = scope.Documents(container, snapshotLsn);
-        return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, FullScan(query.Rows(documents, parameters), documents.Count));
+        var bodies = documents.Select(document => document.ParseBody());
+        return Respond(request, container.Rid, "Documents", QueryText(body), scope.WholeContainer, FullScan(query.Rows(bodies, parameters), documents.Count));
     }
 
     /// <summary>Runs a query over databases or containers.</summary>

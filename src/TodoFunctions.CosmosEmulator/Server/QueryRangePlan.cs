@@ -57,6 +57,6 @@ internal static class QueryRangePlan
 internal sealed record QueryScope(string? PartitionKeyJson, EffectiveKeyRange? KeyRange, bool WholeContainer, bool Empty)
 {
     /// <summary>The items in scope, at the snapshot <paramref name="snapshotLsn"/> for a reader behind a lagging replica.</summary>
-    public IReadOnlyList<JObject> Documents(ContainerStore container, long? snapshotLsn) =>
+    public IReadOnlyList<StoredDocument> Documents(ContainerStore container, long? snapshotLsn) =>
         Empty ? [] : container.Documents(PartitionKeyJson, KeyRange, snapshotLsn);
 }

@@ -152,11 +152,23 @@ internal sealed class Account(IJournal journal, TimeProvider clock, PartitionLay
             container.PurgeExpired();
     }
 
+    /// <summary>Rebuilds the account from journaled entries at start. The changes to items of different containers
+    /// may be replayed on several threads at once (each container's in order, after its creation), while the
+    /// account's own entries come one at a time, in order.</summary>
     public void Replay(IEnumerable<JournalEntry> entries)
     {
-        lock (gate)
+        foreach (var entry in entries)
         {
-            foreach (var entry in entries)
+            if (entry is DocumentsChanged documentsChanged)
+            {
+                ContainerStore? changedContainer;
+                lock (gate)
+                    changedContainer = databases.GetValueOrDefault(documentsChanged.Database)?.Containers.GetValueOrDefault(documentsChanged.Container);
+                // Outside the account's lock: other containers replay theirs meanwhile, under their own locks.
+                changedContainer?.Replay(documentsChanged.Changes);
+                continue;
+            }
+            lock (gate)
             {
                 switch (entry)
                 {
@@ -174,9 +186,6 @@ internal sealed class Account(IJournal journal, TimeProvider clock, PartitionLay
                         break;
                     case ContainerDeleted deleted:
                         databases.GetValueOrDefault(deleted.Database)?.Containers.Remove(deleted.Container);
-                        break;
-                    case DocumentsChanged changed:
-                        databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container)?.Replay(changed.Changes);
                         break;
                     case PartitionKeyRangesChanged changed:
                         databases.GetValueOrDefault(changed.Database)?.Containers.GetValueOrDefault(changed.Container)?.RestoreRanges(PartitionKeyRangeSet.FromJson(changed.Ranges));

@@ -57,6 +57,6 @@ internal sealed class SortIndexWalk(IEnumerable<StoredDocument> inScope)
     public IEnumerable<JObject> Documents => inScope.Select(document =>
     {
         Loaded++;
-        return document.Body;
+        return document.ParseBody();
     });
 }

@@ -21,7 +21,7 @@ internal sealed partial class ContainerStore
     private static readonly char[] InvalidIdCharacters = ['/', '\\', '?', '#'];
 
     private readonly Lock gate = new();
-    private readonly Dictionary<string, Dictionary<string, StoredDocument>> partitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Partition> partitions = new(StringComparer.Ordinal);
     private readonly ChangeLog changes = new();
     private readonly IJournal journal;
     private readonly TimeProvider clock;
@@ -135,8 +135,9 @@ internal sealed partial class ContainerStore
     }
 
     /// <summary>The live items of one partition (a partition key value) or of all partitions, within a part of the
-    /// key space, at the latest LSN or at the snapshot <paramref name="atLsn"/>.</summary>
-    public IReadOnlyList<JObject> Documents(string? partitionKeyJson, EffectiveKeyRange? keyRange = null, long? atLsn = null)
+    /// key space, at the latest LSN or at the snapshot <paramref name="atLsn"/>. Their bodies are parsed by the caller,
+    /// outside the container's lock, and only one at a time if it streams them.</summary>
+    public IReadOnlyList<StoredDocument> Documents(string? partitionKeyJson, EffectiveKeyRange? keyRange = null, long? atLsn = null)
     {
         lock (gate)
         {
@@ -146,7 +147,7 @@ internal sealed partial class ContainerStore
                 : InRange(partitionKeyJson, keyRange) ? partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>() : [];
             if (atLsn is { } snapshot && replicaLag is not null)
                 scope = replicaLag.AsOf(snapshot, scope, partitionKeyJson).Where(document => InRange(document.PartitionKeyJson, keyRange));
-            return [.. scope.Where(document => !IsExpired(document, now)).Select(document => document.Body)];
+            return [.. scope.Where(document => !IsExpired(document, now))];
         }
     }
 
@@ -156,6 +157,7 @@ internal sealed partial class ContainerStore
     public (IReadOnlyList<JObject> Documents, long ContinueAfterLsn) ReadChanges(
         long afterLsn, DateTimeOffset? modifiedSince, string? partitionKeyJson, int maxItems, EffectiveKeyRange? keyRange = null, long? atLsn = null)
     {
+        (IReadOnlyList<StoredDocument> Documents, long ContinueAfterLsn) page;
         lock (gate)
         {
             var now = clock.GetUtcNow();
@@ -164,11 +166,14 @@ internal sealed partial class ContainerStore
                 && InRange(document.PartitionKeyJson, keyRange)
                 && !(document.WrittenAt < modifiedSince)
                 && !IsExpired(document, now);
-            if (atLsn is not { } snapshot || replicaLag is null)
-                return changes.Read(afterLsn, lsn, maxItems, Include);
-            var asOf = replicaLag.AsOf(snapshot, changes.Documents, null).Where(document => document.Lsn > afterLsn).OrderBy(document => document.Lsn);
-            return ChangeLog.Page(asOf, afterLsn, snapshot, maxItems, Include);
+            page = atLsn is not { } snapshot || replicaLag is null
+                ? changes.Read(afterLsn, lsn, maxItems, Include)
+                : ChangeLog.Page(
+                    replicaLag.AsOf(snapshot, changes.Documents, null).Where(document => document.Lsn > afterLsn).OrderBy(document => document.Lsn),
+                    afterLsn, snapshot, maxItems, Include);
         }
+        // Parsed outside the lock: writers need not wait for a page of bodies.
+        return ([.. page.Documents.Select(document => document.ParseBody())], page.ContinueAfterLsn);
     }
 
     public void PurgeExpired()
@@ -189,7 +194,8 @@ internal sealed partial class ContainerStore
         }
     }
 
-    /// <summary>Restores journaled changes at start; the time of each write is the item's <c>_ts</c>.</summary>
+    /// <summary>Restores journaled changes at start, in the order they were made; the time of each write is the item's
+    /// <c>_ts</c>. Other containers may replay theirs at the same time.</summary>
     public void Replay(IEnumerable<DocumentChange> changes)
     {
         lock (gate)
@@ -226,24 +232,24 @@ internal sealed partial class ContainerStore
     private void Apply(DocumentChange change, DateTimeOffset writtenAt)
     {
         if (!partitions.TryGetValue(change.PartitionKeyJson, out var partition))
-            partitions[change.PartitionKeyJson] = partition = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+            partitions[change.PartitionKeyJson] = partition = new Partition(change.PartitionKeyJson);
         if (partition.TryGetValue(change.Id, out var previous))
             Forget(partition, previous);
         if (change.Document is not null)
         {
-            var document = new StoredDocument(change.PartitionKeyJson, change.Id, change.Document, change.Lsn, writtenAt);
+            var document = new StoredDocument(partition.Key, change.Id, change.Document, change.Lsn, writtenAt);
             partition[change.Id] = document;
             changes.Add(document);
             foreach (var index in sortIndexes.Values)
                 index.Add(document);
-            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(document.Body.Value<string>(SystemProperties.Rid)!));
+            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(change.Document.Value<string>(SystemProperties.Rid)!));
         }
         else if (partition.Count == 0)
             partitions.Remove(change.PartitionKeyJson);
         lsn = Math.Max(lsn, change.Lsn);
     }
 
-    private void Forget(Dictionary<string, StoredDocument> partition, StoredDocument document)
+    private void Forget(Partition partition, StoredDocument document)
     {
         partition.Remove(document.Id);
         changes.Remove(document);
@@ -255,7 +261,7 @@ internal sealed partial class ContainerStore
     {
         if (DefaultTtl is not { } defaultTtl)
             return false;
-        var ttl = document.Body["ttl"] is { Type: JTokenType.Integer } own ? own.Value<long>() : defaultTtl;
+        var ttl = document.Ttl ?? defaultTtl;
         return ttl > 0 && now >= document.WrittenAt.AddSeconds(ttl);
     }
 
@@ -394,13 +400,13 @@ internal sealed partial class ContainerStore
         private IEnumerable<JObject> PartitionDocuments() =>
             (container.partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>())
                 .Where(document => !staged.ContainsKey((partitionKeyJson, document.Id)) && !container.IsExpired(document, now))
-                .Select(document => document.Body)
+                .Select(document => document.ParseBody())
                 .Concat(staged.Where(write => write.Key.PartitionKeyJson == partitionKeyJson).Select(write => write.Value).OfType<JObject>());
 
         private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
 
         private JObject? Current(string id) =>
-            staged.TryGetValue((partitionKeyJson, id), out var document) ? document : container.Live(partitionKeyJson, id, now, readAtLsn)?.Body;
+            staged.TryGetValue((partitionKeyJson, id), out var document) ? document : container.Live(partitionKeyJson, id, now, readAtLsn)?.ParseBody();
 
         private JObject Existing(string? id) =>
             Current(id ?? throw GatewayException.BadRequest("The operation needs an item id."))

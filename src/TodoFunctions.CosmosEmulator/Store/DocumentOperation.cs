@@ -23,9 +23,3 @@ internal sealed record DocumentOutcome(HttpStatusCode StatusCode, JObject? Docum
 {
     public bool Failed => (int)StatusCode >= 400;
 }
-
-/// <summary>A live version of an item: its body with system properties, the LSN of its last write, and when that was.</summary>
-internal sealed record StoredDocument(string PartitionKeyJson, string Id, JObject Body, long Lsn, DateTimeOffset WrittenAt)
-{
-    public string ETag => Body.Value<string>(SystemProperties.ETag)!;
-}

@@ -17,7 +17,7 @@ internal sealed class SortIndex
     /// <summary>Builds the index over <paramref name="documents"/> for <paramref name="query"/>'s ORDER BY.</summary>
     public SortIndex(CosmosSqlQuery query, IEnumerable<StoredDocument> documents)
     {
-        entryOf = document => new Entry(query.PositionOf(document.Body), document);
+        entryOf = document => new Entry(Detached(query.PositionOf(document.ParseBody())), document);
         var order = new EntryOrder(query.Order);
         entries = ImmutableSortedSet.CreateRange(order, documents.Select(entryOf));
     }
@@ -50,6 +50,10 @@ internal sealed class SortIndex
             yield return snapshot[index].Document!;
         }
     }
+
+    // A sort key taken from a parsed body would hold the whole parsed tree through its parent: keep a copy alone.
+    private static RowPosition Detached(RowPosition position) =>
+        position with { SortKeys = [.. position.SortKeys.Select(key => key?.Parent is null ? key : key.DeepClone())] };
 
     /// <summary>Whether an entry's leading key, in walk order, is past <paramref name="bound"/>, or at it when <paramref name="atBound"/>.</summary>
     private static bool Reached(Entry entry, SortKeyBound bound, int direction, bool atBound)
