@@ -14,6 +14,11 @@ if (args is ["ordered-pages"])
     await OrderedPageBenchmarks.RunAsync();
     return;
 }
+if (args is ["scale"])
+{
+    await ScaleBenchmarks.RunAsync();
+    return;
+}
 
 const int StandaloneStarts = 3;
 const int PointWrites = 2000;
