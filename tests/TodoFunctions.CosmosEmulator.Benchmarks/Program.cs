@@ -24,6 +24,11 @@ if (args is ["bulk-import", ..])
     await BulkImportBenchmarks.RunAsync(args is [_, var documents] ? int.Parse(documents) : 100_000);
     return;
 }
+if (args is ["scale"])
+{
+    await ScaleBenchmarks.RunAsync();
+    return;
+}
 
 const int StandaloneStarts = 3;
 const int PointWrites = 2000;
