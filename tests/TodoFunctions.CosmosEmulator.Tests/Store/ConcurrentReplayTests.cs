@@ -57,6 +57,8 @@ public sealed class ConcurrentReplayTests
             Task.WaitAll(others);
         }
 
+        public Task CompactAsync() => throw new NotSupportedException();
+
         public void Dispose()
         {
         }
