@@ -118,7 +118,7 @@ internal sealed partial class ContainerStore
 
         private DocumentOutcome Write(HttpStatusCode status, string id, JObject resource, string rid)
         {
-            UniqueKeys.FromContainer(container.Resource).Verify(resource, id, PartitionDocuments());
+            container.uniqueKeys.Verify(resource, id, PartitionUniqueKeyValues());
             var body = new JObject(resource.Properties().Where(property => !SystemProperties.Names.Contains(property.Name)))
             {
                 [SystemProperties.Rid] = rid,
@@ -133,12 +133,14 @@ internal sealed partial class ContainerStore
             return new DocumentOutcome(status, body, RequestCharges.Write(body));
         }
 
-        // The partition as this transaction sees it: stored items overlaid with its own staged writes.
-        private IEnumerable<JObject> PartitionDocuments() =>
+        // The unique-key values of the partition as this transaction sees it: stored items overlaid with its own staged writes.
+        private IEnumerable<(string Id, IReadOnlyList<JToken> Values)> PartitionUniqueKeyValues() =>
             (container.partitions.GetValueOrDefault(partitionKeyJson)?.Values ?? Enumerable.Empty<StoredDocument>())
                 .Where(document => !staged.ContainsKey((partitionKeyJson, document.Id)) && !container.IsExpired(document, now))
-                .Select(document => document.ParseBody())
-                .Concat(staged.Where(write => write.Key.PartitionKeyJson == partitionKeyJson).Select(write => write.Value).OfType<JObject>());
+                .Select(document => (document.Id, document.UniqueKeyValues))
+                .Concat(staged
+                    .Where(write => write.Key.PartitionKeyJson == partitionKeyJson && write.Value is not null)
+                    .Select(write => (write.Key.Id, container.uniqueKeys.ValuesOf(write.Value!))));
 
         private string NewRid() => ResourceIds.Document(container.Rid, ++lastDocumentNumber);
 

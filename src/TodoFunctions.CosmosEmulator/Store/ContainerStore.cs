@@ -22,6 +22,7 @@ internal sealed partial class ContainerStore
     private readonly ChangeLog changes = new();
     private readonly IJournal journal;
     private readonly TimeProvider clock;
+    private readonly UniqueKeys uniqueKeys; // a container replace cannot change them
     private readonly ReplicaLag? replicaLag;
     private long lsn;
     private ulong lastDocumentNumber;
@@ -33,6 +34,7 @@ internal sealed partial class ContainerStore
         Resource = resource;
         PartitionKey = PartitionKeyPath.FromContainer(resource);
         Partitions = new ContainerPartitions((JObject)resource["partitionKey"]!);
+        uniqueKeys = UniqueKeys.FromContainer(resource);
         this.journal = journal;
         this.clock = clock;
         this.replicaLag = replicaLag > TimeSpan.Zero ? new ReplicaLag(replicaLag) : null;
@@ -234,7 +236,7 @@ internal sealed partial class ContainerStore
             Forget(partition, previous);
         if (change.Document is not null)
         {
-            var document = new StoredDocument(partition.Key, change.Id, change.Document, change.Lsn, writtenAt);
+            var document = new StoredDocument(partition.Key, change.Id, change.Document, change.Lsn, writtenAt, uniqueKeys.ValuesOf(change.Document));
             partition[change.Id] = document;
             changes.Add(document);
             foreach (var index in sortIndexes.Values)
