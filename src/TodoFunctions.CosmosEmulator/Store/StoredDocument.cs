@@ -6,14 +6,15 @@ namespace TodoFunctions.CosmosEmulator.Store;
 /// <summary>
 /// A live version of an item, kept compact: its body with system properties as UTF-8 JSON, parsed anew for each
 /// reader (a parsed tree costs several times the JSON's size, and every reader gets a tree of its own), beside what
-/// the store consults without parsing: its place, the LSN of its last write, when that was and its own <c>ttl</c>.
+/// the store consults without parsing: its place, the LSN of its last write, when that was, its own <c>ttl</c> and its
+/// values on the container's unique keys.
 /// </summary>
 internal sealed class StoredDocument
 {
     private readonly byte[] json;
     private readonly long writtenAtTicks;
 
-    public StoredDocument(string partitionKeyJson, string id, JObject body, long lsn, DateTimeOffset writtenAt)
+    public StoredDocument(string partitionKeyJson, string id, JObject body, long lsn, DateTimeOffset writtenAt, IReadOnlyList<JToken> uniqueKeyValues)
     {
         PartitionKeyJson = partitionKeyJson;
         Id = id;
@@ -21,6 +22,7 @@ internal sealed class StoredDocument
         Lsn = lsn;
         writtenAtTicks = writtenAt.UtcTicks;
         Ttl = body["ttl"] is { Type: JTokenType.Integer } ttl ? ttl.Value<long>() : null;
+        UniqueKeyValues = uniqueKeyValues;
     }
 
     public string PartitionKeyJson { get; }
@@ -33,6 +35,9 @@ internal sealed class StoredDocument
 
     /// <summary>The item's own time to live in seconds, if it has one.</summary>
     public long? Ttl { get; }
+
+    /// <summary>See <see cref="UniqueKeys.ValuesOf"/>.</summary>
+    public IReadOnlyList<JToken> UniqueKeyValues { get; }
 
     public JObject ParseBody() => (JObject)Json.Parse(Encoding.UTF8.GetString(json));
 }

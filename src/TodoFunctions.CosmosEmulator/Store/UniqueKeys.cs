@@ -25,15 +25,33 @@ internal sealed class UniqueKeys
     public static bool Same(JObject container, JObject other) =>
         FromContainer(container).keys.SequenceEqual(FromContainer(other).keys, KeyComparer.Instance);
 
-    /// <summary>Refuses <paramref name="candidate"/> with 409 when an item of its partition other than itself has
-    /// the same values on every path of some unique key.</summary>
-    public void Verify(JObject candidate, string id, IEnumerable<JObject> partition)
+    /// <summary>The values <paramref name="document"/> has on every path of every unique key, in the policy's order,
+    /// detached from it: an item keeps them so that a write is checked without parsing its partition, and they must
+    /// not keep the parsed item alive. Empty when the container has no unique key.</summary>
+    public IReadOnlyList<JToken> ValuesOf(JObject document) =>
+        keys.Count == 0 ? [] : keys.SelectMany(paths => paths).Select(path => ValueAt(document, path).DeepClone()).ToArray();
+
+    /// <summary>Refuses <paramref name="candidate"/> with 409 when an item of its partition other than itself (given
+    /// by its id and <see cref="ValuesOf"/>) has the same values on every path of some unique key.</summary>
+    public void Verify(JObject candidate, string id, IEnumerable<(string Id, IReadOnlyList<JToken> Values)> partition)
     {
         if (keys.Count == 0)
             return;
-        var others = partition.Where(other => other.Value<string>("id") != id).ToList();
-        if (keys.Any(paths => others.Any(other => paths.All(path => JToken.DeepEquals(ValueAt(candidate, path), ValueAt(other, path))))))
+        var values = keys.SelectMany(paths => paths).Select(path => ValueAt(candidate, path)).ToList();
+        if (partition.Any(other => other.Id != id && SharesAKey(values, other.Values)))
             throw GatewayException.Conflict("Unique index constraint violation.");
+    }
+
+    private bool SharesAKey(IReadOnlyList<JToken> values, IReadOnlyList<JToken> other)
+    {
+        var first = 0;
+        foreach (var paths in keys)
+        {
+            if (Enumerable.Range(first, paths.Length).All(index => JToken.DeepEquals(values[index], other[index])))
+                return true;
+            first += paths.Length;
+        }
+        return false;
     }
 
     private static JToken ValueAt(JObject document, string[] path)
