@@ -156,16 +156,18 @@ internal static class ScaleBenchmarks
     {
         var options = new ItemRequestOptions { EnableContentResponseOnWrite = false };
         var elapsed = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (write, cancellation) =>
-        {
-            var container = client.GetContainer(DatabaseName, ScaleDocuments.ContainerOf(write.Index));
-            var document = ScaleDocuments.Document(write.Index, write.Revision);
-            var partitionKey = new PartitionKey(ScaleDocuments.PartitionOf(write.Index));
-            if (write.Revision == 0)
-                await container.CreateItemAsync(document, partitionKey, options, cancellation);
-            else
-                await container.UpsertItemAsync(document, partitionKey, options, cancellation);
-        });
+        // One revision round at a time: in flight together, a document's create and its overwrite could land in either order.
+        foreach (var round in writes.GroupBy(write => write.Revision))
+            await Parallel.ForEachAsync(round, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (write, cancellation) =>
+            {
+                var container = client.GetContainer(DatabaseName, ScaleDocuments.ContainerOf(write.Index));
+                var document = ScaleDocuments.Document(write.Index, write.Revision);
+                var partitionKey = new PartitionKey(ScaleDocuments.PartitionOf(write.Index));
+                if (write.Revision == 0)
+                    await container.CreateItemAsync(document, partitionKey, options, cancellation);
+                else
+                    await container.UpsertItemAsync(document, partitionKey, options, cancellation);
+            });
         return writes.Count / elapsed.Elapsed.TotalSeconds;
     }
 
