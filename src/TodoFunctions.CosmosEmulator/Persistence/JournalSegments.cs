@@ -64,9 +64,9 @@ internal class JournalSegments(string directory)
             File.Delete(segment);
     }
 
-    /// <summary>Opens segment <paramref name="number"/> to append to, creating it if needed.</summary>
-    // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
-    // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
+    /// <summary>Opens segment <paramref name="number"/> to append to, creating it if needed. Unbuffered: each line
+    /// reaches the operating system in one write call, while Append runs. Write-through (O_SYNC, when
+    /// <paramref name="durable"/>) makes that call return only once the line is on the disk, as an fsync after it would.</summary>
     public virtual FileStream OpenForAppend(long number, bool durable)
     {
         var path = SegmentPath(number);
