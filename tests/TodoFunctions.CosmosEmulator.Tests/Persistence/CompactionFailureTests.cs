@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Persistence;
 using static TodoFunctions.CosmosEmulator.Tests.Persistence.JournalSamples;
 
@@ -12,12 +11,6 @@ namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
 /// </summary>
 public sealed class CompactionFailureTests : IDisposable
 {
-    private static readonly JournalEntry[] Account =
-    [
-        new DatabaseCreated("db", new JObject { ["id"] = "db" }),
-        new ContainerCreated("db", "todos", new JObject { ["id"] = "todos" }),
-    ];
-
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("compaction-failures-").FullName;
     private readonly RecordingLogger logger = new();
 
@@ -30,7 +23,7 @@ public sealed class CompactionFailureTests : IDisposable
         Exception? failure;
         using (var journal = new FileJournal(segments, durable: false, FileJournal.DefaultCompactAfterBytes, TimeSpan.Zero, logger))
         {
-            AppendAll(journal, [.. Account, Documents("todo-1", 1)]);
+            AppendAll(journal, [.. DatabaseWithTodos, Documents("todo-1", 1)]);
             await journal.CompactAsync();
             journal.Append(Documents("todo-2", 2));
             segments.FailRemovingCheckpoints = true;
@@ -52,11 +45,10 @@ public sealed class CompactionFailureTests : IDisposable
     public void An_append_whose_move_to_a_new_segment_fails_returns_and_its_entry_replays()
     {
         var segments = new FailingSegments(dataDirectory) { FailOpeningSegment = 2 };
-        JournalEntry[] entries = [.. Account, Documents("todo-1", 1), Documents("todo-2", 2)];
+        JournalEntry[] entries = [.. DatabaseWithTodos, Documents("todo-1", 1), Documents("todo-2", 2)];
         using (var journal = new FileJournal(segments, durable: false, compactAfterBytes: 1, TimeSpan.Zero, logger))
         {
-            foreach (var entry in entries)
-                journal.Append(entry);
+            AppendAll(journal, entries);
         }
 
         Assert.Contains(logger.Levels, level => level == LogLevel.Error);
@@ -65,12 +57,6 @@ public sealed class CompactionFailureTests : IDisposable
     }
 
     private static DocumentsChanged Documents(string id, long lsn) => new("db", "todos", [Change(id, lsn, id)]);
-
-    private static void AppendAll(IJournal journal, IEnumerable<JournalEntry> entries)
-    {
-        foreach (var entry in entries)
-            journal.Append(entry);
-    }
 
     private sealed class FailingSegments(string directory) : JournalSegments(directory)
     {
