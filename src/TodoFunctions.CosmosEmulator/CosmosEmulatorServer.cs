@@ -52,7 +52,8 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         IJournal journal = options.DataDirectory is null
             ? NullJournal.Instance
-            : new FileJournal(options.DataDirectory, options.Durable, options.CompactAfterJournalBytes, options.CompactionStepDelay);
+            : new FileJournal(options.DataDirectory, options.Durable, options.CompactAfterJournalBytes, options.CompactionStepDelay,
+                loggerFactory.CreateLogger<FileJournal>());
         try
         {
             var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);

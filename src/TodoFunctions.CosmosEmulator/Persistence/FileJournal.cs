@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
@@ -20,6 +23,7 @@ public sealed class FileJournal : IJournal
     private readonly long compactAfterBytes;
     private readonly OnlineCompaction compaction;
     private readonly CancellationTokenSource closing = new();
+    private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly bool upgraded;
     private FileStream appender;
@@ -30,14 +34,22 @@ public sealed class FileJournal : IJournal
 
     /// <param name="compactionStepDelay">A pause between the steps of a compaction, so crash tests can kill the
     /// emulator in the middle of one; zero outside such tests.</param>
-    public FileJournal(string dataDirectory, bool durable = false, long compactAfterBytes = DefaultCompactAfterBytes, TimeSpan compactionStepDelay = default)
+    /// <param name="logger">Where failed compactions are reported (they fail in the background).</param>
+    public FileJournal(string dataDirectory, bool durable = false, long compactAfterBytes = DefaultCompactAfterBytes,
+        TimeSpan compactionStepDelay = default, ILogger? logger = null)
+        : this(new JournalSegments(dataDirectory), durable, compactAfterBytes, compactionStepDelay, logger ?? NullLogger.Instance)
     {
-        Directory.CreateDirectory(dataDirectory);
-        segments = new JournalSegments(dataDirectory);
-        compaction = new OnlineCompaction(segments, compactionStepDelay);
+    }
+
+    internal FileJournal(JournalSegments segments, bool durable, long compactAfterBytes, TimeSpan compactionStepDelay, ILogger logger)
+    {
+        Directory.CreateDirectory(segments.Directory);
+        this.segments = segments;
+        this.logger = logger;
+        compaction = new OnlineCompaction(segments, compactionStepDelay, logger);
         this.durable = durable;
         this.compactAfterBytes = compactAfterBytes;
-        directoryLock = LockDirectory(dataDirectory);
+        directoryLock = LockDirectory(segments.Directory);
         try
         {
             checkpoint = segments.Recover();
@@ -50,7 +62,7 @@ public sealed class FileJournal : IJournal
                 activeSegment = Math.Max(checkpoint, JournalSegments.LegacySegment) + 1;
             else
                 JournalFile.TruncateTornLine(segments.SegmentPath(activeSegment));
-            appender = OpenSegment(activeSegment);
+            appender = segments.OpenForAppend(activeSegment, durable);
             tailBytes = tail.Sum(number => new FileInfo(segments.SegmentPath(number)).Length);
         }
         catch
@@ -132,43 +144,52 @@ public sealed class FileJournal : IJournal
     }
 
     // Runs under the gate: only the switch to a new segment holds up appends. The fold runs on a thread of its own:
-    // it is long and busy, and on a thread of the pool it would leave one fewer to serve requests.
+    // it is long and busy, and on a thread of the pool it would leave one fewer to serve requests. Never throws: it
+    // runs after Append has written its line, which must then be applied; a failure is the returned task's.
     private Task StartCompaction()
     {
-        if (appender.Length > 0)
-            MoveToNextSegment();
+        try
+        {
+            if (appender.Length > 0)
+                MoveToNextSegment();
+        }
+        catch (Exception exception)
+        {
+            Failed(exception);
+            return Task.FromException(exception);
+        }
         var (from, upTo) = (checkpoint, activeSegment - 1);
         if (upTo <= from)
             return Task.CompletedTask;
         return Task.Factory.StartNew(() =>
         {
-            compaction.Run(from, upTo, closing.Token);
-            lock (gate)
-                checkpoint = upTo;
+            try
+            {
+                compaction.Run(from, upTo, () =>
+                {
+                    lock (gate)
+                        checkpoint = upTo;
+                }, closing.Token);
+            }
+            catch (Exception exception) when (!closing.IsCancellationRequested)
+            {
+                Failed(exception);
+                throw;
+            }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    // The files stay readable and the next compaction folds these segments too; only the start time suffers.
+    private void Failed(Exception exception) =>
+        logger.LogError(exception, "A compaction of the journal in '{DataDirectory}' failed; the next one retries it.", segments.Directory);
+
     private void MoveToNextSegment()
     {
-        var next = OpenSegment(activeSegment + 1);
+        var next = segments.OpenForAppend(activeSegment + 1, durable);
         appender.Dispose();
         appender = next;
         activeSegment++;
         tailBytes = 0;
-    }
-
-    // No buffer: each line reaches the operating system in one write call, while Append runs. Write-through
-    // (O_SYNC) makes that call return only once the line is on the disk, as an fsync after it would.
-    private FileStream OpenSegment(long number)
-    {
-        var path = segments.SegmentPath(number);
-        var created = !File.Exists(path);
-        var segment = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
-            durable ? FileOptions.WriteThrough : FileOptions.None);
-        // Written-through lines of a new file are only safe from a power loss once the directory lists the file.
-        if (durable && created)
-            JournalSegments.Sync(segments.Directory);
-        return segment;
     }
 
     // Earlier builds compacted their journal at every start, and the compaction drops the writes some of them

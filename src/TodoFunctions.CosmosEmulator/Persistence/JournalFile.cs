@@ -42,7 +42,7 @@ internal static class JournalFile
         }
     }
 
-    public static InvalidDataException Damaged(string path, int lineNumber, Exception exception) =>
+    private static InvalidDataException Damaged(string path, int lineNumber, Exception exception) =>
         new($"The journal '{path}' is damaged at line {lineNumber}: {exception.Message}", exception);
 
     /// <summary>Cuts a write that a crash left without its newline: it was never acknowledged, and the next append

@@ -8,8 +8,9 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 /// A checkpoint <c>checkpoint-NNNNNN/</c> holds the account as it was after every segment up to its number; it is
 /// written as <c>checkpoint-NNNNNN.tmp/</c> and is complete once renamed, so the name alone says which one to trust.
 /// The data directory of earlier builds, one <c>journal.jsonl</c>, is segment 0: older than every other.
+/// Tests derive from it to make opening or removing a file fail, as a full or failing disk would.
 /// </summary>
-internal sealed class JournalSegments(string directory)
+internal class JournalSegments(string directory)
 {
     public const long LegacySegment = 0;
     public const long NoCheckpoint = -1;
@@ -57,11 +58,36 @@ internal sealed class JournalSegments(string directory)
     {
         foreach (var older in System.IO.Directory.EnumerateDirectories(Directory)
                      .Where(path => Number(path, CheckpointPrefix, "") is { } number && number < checkpoint))
-            System.IO.Directory.Delete(older, recursive: true);
+            RemoveCheckpoint(older);
         foreach (var segment in System.IO.Directory.EnumerateFiles(Directory)
                      .Where(path => SegmentNumber(path) <= checkpoint))
             File.Delete(segment);
     }
+
+    /// <summary>Opens segment <paramref name="number"/> to append to, creating it if needed. Unbuffered: each line
+    /// reaches the operating system in one write call, while Append runs. Write-through (O_SYNC, when
+    /// <paramref name="durable"/>) makes that call return only once the line is on the disk, as an fsync after it would.</summary>
+    public virtual FileStream OpenForAppend(long number, bool durable)
+    {
+        var path = SegmentPath(number);
+        var created = !File.Exists(path);
+        var segment = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0,
+            durable ? FileOptions.WriteThrough : FileOptions.None);
+        try
+        {
+            // Written-through lines of a new file are only safe from a power loss once the directory lists the file.
+            if (durable && created)
+                Sync(Directory);
+            return segment;
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+    }
+
+    protected virtual void RemoveCheckpoint(string path) => System.IO.Directory.Delete(path, recursive: true);
 
     /// <summary>Makes the directory's entries (files created, renamed or deleted in it) survive a power loss.</summary>
     public static void Sync(string path)

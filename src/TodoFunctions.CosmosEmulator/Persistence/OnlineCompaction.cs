@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
@@ -6,15 +7,17 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 /// Folds a checkpoint and the closed segments after it into a new checkpoint, from the files alone, so it runs
 /// beside the live emulator without holding up a write. Each step leaves a directory that reopens with every
 /// acknowledged write: until the rename the old checkpoint and segments are whole; after it the new checkpoint is,
-/// and what it replaced is only deleted then (a crash before that leaves it for <see cref="JournalSegments.Recover"/>).
+/// and what it replaced is only deleted then (a crash or a failure there leaves it for <see cref="JournalSegments.Recover"/>
+/// or the next compaction).
 /// </summary>
-internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay)
+internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay, ILogger logger)
 {
     private static readonly TimeSpan WorkSlice = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Writes the checkpoint of every segment up to <paramref name="upTo"/> (none may still be appended to)
-    /// on top of checkpoint <paramref name="from"/>, then deletes what it replaces.</summary>
-    public void Run(long from, long upTo, CancellationToken cancellation)
+    /// on top of checkpoint <paramref name="from"/>, calls <paramref name="completed"/> once it is the checkpoint to
+    /// read from, then deletes what it replaces.</summary>
+    public void Run(long from, long upTo, Action completed, CancellationToken cancellation)
     {
         var closedSegments = segments.SegmentsAfter(from).Where(number => number <= upTo);
         var entries = (from == JournalSegments.NoCheckpoint ? Enumerable.Empty<JournalEntry>() : Checkpoint.Read(segments.CheckpointPath(from)))
@@ -30,9 +33,18 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         JournalSegments.Sync(temporary);
         Directory.Move(temporary, checkpoint);
         JournalSegments.Sync(segments.Directory);
+        // From here on the replaced files may be partly deleted: the next compaction must not fold them.
+        completed();
         Step(cancellation);
 
-        segments.RemoveReplacedBy(upTo);
+        try
+        {
+            segments.RemoveReplacedBy(upTo);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(exception, "Compaction wrote {Checkpoint} but could not remove the files it replaces; the next compaction or start removes them.", checkpoint);
+        }
     }
 
     // Folding is busy parsing: it works in short slices and rests as long after each, so requests keep most of a

@@ -10,12 +10,6 @@ namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
 /// </summary>
 public sealed class CompactionStepTests : IDisposable
 {
-    private static readonly JournalEntry[] Account =
-    [
-        new DatabaseCreated("db", new JObject { ["id"] = "db" }),
-        new ContainerCreated("db", "todos", new JObject { ["id"] = "todos" }),
-    ];
-
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("compaction-steps-").FullName;
 
     public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
@@ -25,7 +19,7 @@ public sealed class CompactionStepTests : IDisposable
     {
         using (var journal = new FileJournal(dataDirectory, compactAfterBytes: 1024))
         {
-            AppendAll(journal, Account);
+            AppendAll(journal, DatabaseWithTodos);
             for (var lsn = 1; lsn <= 40; lsn++)
                 journal.Append(new DocumentsChanged("db", "todos", [Change($"todo-{lsn % 5}", lsn, new string('x', 200))]));
             await journal.CompactAsync();
@@ -44,7 +38,7 @@ public sealed class CompactionStepTests : IDisposable
     [Fact]
     public void A_temporary_checkpoint_left_by_a_crash_is_removed_and_the_segments_replay()
     {
-        JournalEntry[] entries = [.. Account, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "kept")])];
+        JournalEntry[] entries = [.. DatabaseWithTodos, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "kept")])];
         using (var journal = new FileJournal(dataDirectory))
             AppendAll(journal, entries);
         Directory.CreateDirectory(Path.Combine(dataDirectory, "checkpoint-000001.tmp"));
@@ -61,7 +55,7 @@ public sealed class CompactionStepTests : IDisposable
     {
         using (var journal = new FileJournal(dataDirectory))
         {
-            AppendAll(journal, [.. Account, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1"), Change("todo-1", 2, "v2")])]);
+            AppendAll(journal, [.. DatabaseWithTodos, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1"), Change("todo-1", 2, "v2")])]);
             File.Copy(SegmentPath(1), Path.Combine(dataDirectory, "segment-1.copy"));
             await journal.CompactAsync();
         }
@@ -72,7 +66,7 @@ public sealed class CompactionStepTests : IDisposable
         using var reopened = new FileJournal(dataDirectory);
 
         Assert.Equal(
-            [.. Account.Select(Describe), Describe(new DocumentsChanged("db", "todos", [Change("todo-1", 2, "v2")]))],
+            [.. DatabaseWithTodos.Select(Describe), Describe(new DocumentsChanged("db", "todos", [Change("todo-1", 2, "v2")]))],
             ReadAll(reopened).Select(Describe));
         Assert.Equal(["checkpoint-000001", "journal-000002.jsonl", "journal.lock"], DirectoryListing());
     }
@@ -80,7 +74,7 @@ public sealed class CompactionStepTests : IDisposable
     [Fact]
     public async Task A_compaction_stopped_midway_by_closing_the_journal_leaves_every_entry_to_replay()
     {
-        JournalEntry[] entries = [.. Account, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1")])];
+        JournalEntry[] entries = [.. DatabaseWithTodos, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1")])];
         Task compacting;
         using (var journal = new FileJournal(dataDirectory, compactionStepDelay: TimeSpan.FromMinutes(5)))
         {
@@ -100,7 +94,7 @@ public sealed class CompactionStepTests : IDisposable
         var containers = new[] { "a", "b", "c" };
         using (var journal = new FileJournal(dataDirectory))
         {
-            journal.Append(Account[0]);
+            journal.Append(DatabaseWithTodos[0]);
             foreach (var container in containers)
                 journal.Append(new ContainerCreated("db", container, new JObject { ["id"] = container }));
             for (var lsn = 1; lsn <= 3000; lsn++)
@@ -139,7 +133,7 @@ public sealed class CompactionStepTests : IDisposable
             """{"kind":"documentsChanged","database":"db","container":"todos","changes":[{"partitionKey":"[\"pk\"]","id":"todo-1","document":{"id":"todo-1","title":"v1"},"lsn":1}]}""",
             """{"kind":"documentsChanged","database":"db","container":"todos","changes":[{"partitionKey":"[\"pk\"]","id":"todo-1","document":{"id":"todo-1","title":"v2"},"lsn":2}]}""",
         ]);
-        string[] compacted = [.. Account.Select(Describe), Describe(new DocumentsChanged("db", "todos", [Change("todo-1", 2, "v2")]))];
+        string[] compacted = [.. DatabaseWithTodos.Select(Describe), Describe(new DocumentsChanged("db", "todos", [Change("todo-1", 2, "v2")]))];
 
         using (var journal = new FileJournal(dataDirectory))
         {
@@ -150,12 +144,6 @@ public sealed class CompactionStepTests : IDisposable
         Assert.Equal(["checkpoint-000000", "journal-000001.jsonl", "journal.lock"], DirectoryListing());
         using var reopened = new FileJournal(dataDirectory);
         Assert.Equal(compacted, ReadAll(reopened).Select(Describe));
-    }
-
-    private static void AppendAll(IJournal journal, IEnumerable<JournalEntry> entries)
-    {
-        foreach (var entry in entries)
-            journal.Append(entry);
     }
 
     private string SegmentPath(int number) => Path.Combine(dataDirectory, $"journal-{number:D6}.jsonl");

@@ -7,6 +7,19 @@ namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
 /// <summary>Journal entries to append in tests, and a one-line description of each to compare what replays.</summary>
 internal static class JournalSamples
 {
+    /// <summary>Database <c>db</c> with container <c>todos</c>.</summary>
+    public static readonly JournalEntry[] DatabaseWithTodos =
+    [
+        new DatabaseCreated("db", new JObject { ["id"] = "db" }),
+        new ContainerCreated("db", "todos", new JObject { ["id"] = "todos" }),
+    ];
+
+    public static void AppendAll(IJournal journal, IEnumerable<JournalEntry> entries)
+    {
+        foreach (var entry in entries)
+            journal.Append(entry);
+    }
+
     /// <summary>What replays, in the order it was applied (containers of a checkpoint may come concurrently).</summary>
     public static List<JournalEntry> ReadAll(IJournal journal)
     {
