@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,14 @@ internal sealed class ChangeFeedProjectionService(
         processor = await retry.RunAsync(async _ =>
         {
             var built = Build(options.Value);
-            await built.StartAsync();
+            try
+            {
+                await built.StartAsync();
+            }
+            catch (CosmosException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict)
+            {
+                throw new LeaseStoreInitializedMeanwhileException(conflict);
+            }
             return built;
         }, cancellationToken);
     }
@@ -65,3 +73,11 @@ internal sealed class ChangeFeedProjectionService(
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// The processor's start found its lease store "not initialized" and then could not mark it so (409): the SDK takes
+/// any failed read of its <c>.info</c> lease document (a 503, a timeout) for a missing one, or another instance
+/// initialized it in between. Either way the store is initialized, so a start retried later succeeds.
+/// </summary>
+internal sealed class LeaseStoreInitializedMeanwhileException(CosmosException conflict)
+    : TransientProjectionException($"The change feed processor's lease store was initialized while it started: {conflict.Message}", conflict);

@@ -51,7 +51,7 @@ internal sealed class TransientRetry(IOptions<TodoStoreOptions> options, TimePro
         CosmosException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout
             or HttpStatusCode.Gone or HttpStatusCode.InternalServerError or (HttpStatusCode)449 } => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        HttpRequestException or PoisonRecordingFailedException or StaleEventStoreReadException => true,
+        HttpRequestException or PoisonRecordingFailedException or StaleEventStoreReadException or LeaseStoreInitializedMeanwhileException => true,
         _ => false,
     };
 }
