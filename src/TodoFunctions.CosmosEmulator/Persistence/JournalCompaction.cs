@@ -1,4 +1,3 @@
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
@@ -174,8 +173,7 @@ internal sealed class FoldedAccount
         {
             foreach (var change in changes)
             {
-                var document = change.Document is null ? null : JournalFile.Utf8.GetBytes(change.Document.ToString(Formatting.None));
-                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, document, change.Lsn);
+                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, change.Document?.Utf8, change.Lsn);
                 latest[(change.PartitionKeyJson, change.Id)] = (folded, ++changeCount);
                 if (highest is null || change.Lsn >= highest.Lsn)
                     highest = folded;

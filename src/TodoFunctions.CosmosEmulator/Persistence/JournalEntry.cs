@@ -21,4 +21,4 @@ public sealed record ContainerDeleted(string Database, string Container) : Journ
 public sealed record DocumentsChanged(string Database, string Container, IReadOnlyList<DocumentChange> Changes) : JournalEntry;
 
 /// <summary>A document after a write (null when deleted) with the LSN it was given, so replay restores ETags, LSNs and the change feed.</summary>
-public sealed record DocumentChange(string PartitionKeyJson, string Id, JObject? Document, long Lsn);
+public sealed record DocumentChange(string PartitionKeyJson, string Id, DocumentJson? Document, long Lsn);

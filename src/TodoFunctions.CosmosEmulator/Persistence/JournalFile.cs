@@ -1,11 +1,10 @@
 using System.Text;
-using Newtonsoft.Json;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
-/// Reads a journal file (a segment or a checkpoint file: one entry per line) as a stream of entries, parsed straight
-/// from the file stream, each with the line it starts on so a damaged one can be named.
+/// Reads a journal file (a segment or a checkpoint file: one entry per line) as a stream of entries, each line parsed
+/// from the file's bytes as it is read, with its number so a damaged one can be named.
 /// </summary>
 internal static class JournalFile
 {
@@ -14,15 +13,33 @@ internal static class JournalFile
 
     public static IEnumerable<(JournalEntry Entry, int LineNumber)> Read(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferBytes, FileOptions.SequentialScan);
-        using var text = new StreamReader(file, Utf8, detectEncodingFromByteOrderMarks: false, BufferBytes);
-        // Dates stay strings: a document must come back byte for byte as it was written.
-        using var json = new JsonTextReader(text) { SupportMultipleContent = true, DateParseHandling = DateParseHandling.None };
-        var previousLine = 0;
-        while (Next(path, json, previousLine) is { } next)
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+        var buffer = new byte[BufferBytes];
+        var (start, end, lineNumber, atEnd) = (0, 0, 0, false);
+        while (true)
         {
-            previousLine = json.LineNumber;
-            yield return next;
+            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+            if (newline < 0 && !atEnd)
+            {
+                // Keeps the unfinished line, in a larger buffer if it fills this one, and reads on.
+                if (end - start == buffer.Length)
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                else if (start > 0)
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                (end, start) = (end - start, 0);
+                var read = file.Read(buffer, end, buffer.Length - end);
+                atEnd = read == 0;
+                end += read;
+                continue;
+            }
+            var length = newline < 0 ? end - start : newline;
+            if (newline < 0 && length == 0)
+                yield break;
+            lineNumber++;
+            var entry = Parse(path, buffer.AsSpan(start, length), lineNumber);
+            start += newline < 0 ? length : length + 1;
+            if (entry is not null)
+                yield return (entry, lineNumber);
         }
     }
 
@@ -69,21 +86,18 @@ internal static class JournalFile
             file.SetLength(end);
     }
 
-    // An entry that spans lines (a torn write followed by the next entry) is reported at the line it starts on; a
-    // line that does not even start one, at the line after the previous entry (the reader says line 0 there).
-    private static (JournalEntry, int)? Next(string path, JsonTextReader json, int previousLine)
+    // A blank line holds no entry; any other that cannot be read is damage, named by its line.
+    private static JournalEntry? Parse(string path, ReadOnlySpan<byte> line, int lineNumber)
     {
-        int? startLine = null;
+        if (line.Trim(" \t\r"u8).IsEmpty)
+            return null;
         try
         {
-            if (!json.Read())
-                return null;
-            startLine = json.LineNumber;
-            return (JournalLine.Read(json), startLine.Value);
+            return JournalLine.Read(line);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            throw Damaged(path, startLine ?? previousLine + 1, exception);
+            throw Damaged(path, lineNumber, exception);
         }
     }
 }

@@ -1,11 +1,16 @@
+using System.Text.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Store;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>The on-disk form of a journal entry: one JSON object per line, named by a "kind" property.</summary>
 internal static class JournalLine
 {
+    // Cosmos DB accepts items nested deeper than System.Text.Json's default of 64.
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
     public static string Write(JournalEntry entry)
     {
         using var text = new StringWriter();
@@ -44,20 +49,46 @@ internal static class JournalLine
         return text.ToString();
     }
 
-    /// <summary>Reads the entry at the reader's current token; throws <see cref="JsonException"/> or <see cref="InvalidDataException"/> when it is not a journal entry.</summary>
-    public static JournalEntry Read(JsonReader json)
+    /// <summary>Reads one line's entry with a System.Text.Json reader over its bytes: each document is kept as its
+    /// slice of the line (see <see cref="DocumentJson"/>). Throws <see cref="System.Text.Json.JsonException"/> or
+    /// <see cref="InvalidDataException"/> when the line is not a journal entry.</summary>
+    public static JournalEntry Read(ReadOnlySpan<byte> line)
     {
-        var entry = JObject.Load(json);
-        var database = Required(entry, "database");
-        return Required(entry, "kind") switch
+        var json = new Utf8JsonReader(line, ReaderOptions);
+        Expect(ref json, JsonTokenType.StartObject, "A journal entry is not a JSON object.");
+        string? kind = null, database = null, container = null;
+        JObject? resource = null, ranges = null;
+        List<DocumentChange>? changes = null;
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            "databaseCreated" => new DatabaseCreated(database, RequiredObject(entry, "resource")),
+            if (json.ValueTextEquals("kind"u8))
+                kind = ReadString(ref json);
+            else if (json.ValueTextEquals("database"u8))
+                database = ReadString(ref json);
+            else if (json.ValueTextEquals("container"u8))
+                container = ReadString(ref json);
+            else if (json.ValueTextEquals("resource"u8))
+                resource = ReadObject(ref json, line);
+            else if (json.ValueTextEquals("ranges"u8))
+                ranges = ReadObject(ref json, line);
+            else if (json.ValueTextEquals("changes"u8))
+                changes = ReadChanges(ref json, line);
+            else
+                json.Skip();
+        }
+        // Anything after the entry on its line throws here.
+        json.Read();
+        database = Required(database, "database");
+        return Required(kind, "kind") switch
+        {
+            "databaseCreated" => new DatabaseCreated(database, Required(resource, "resource")),
             "databaseDeleted" => new DatabaseDeleted(database),
-            "containerCreated" => new ContainerCreated(database, Required(entry, "container"), RequiredObject(entry, "resource")),
-            "containerDeleted" => new ContainerDeleted(database, Required(entry, "container")),
-            "documentsChanged" => new DocumentsChanged(database, Required(entry, "container"), ReadChanges(entry)),
-            "partitionKeyRangesChanged" => new PartitionKeyRangesChanged(database, Required(entry, "container"), RequiredObject(entry, "ranges")),
-            var kind => throw new InvalidDataException($"Unknown journal entry kind '{kind}'."),
+            "containerCreated" => new ContainerCreated(database, Required(container, "container"), Required(resource, "resource")),
+            "containerDeleted" => new ContainerDeleted(database, Required(container, "container")),
+            "documentsChanged" => new DocumentsChanged(database, Required(container, "container"),
+                changes ?? throw new InvalidDataException("A documentsChanged entry has no changes array.")),
+            "partitionKeyRangesChanged" => new PartitionKeyRangesChanged(database, Required(container, "container"), Required(ranges, "ranges")),
+            var unknown => throw new InvalidDataException($"Unknown journal entry kind '{unknown}'."),
         };
     }
 
@@ -67,13 +98,7 @@ internal static class JournalLine
     {
         json.WriteStartObject();
         WriteKind(json, "documentsChanged", database, container);
-        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn), (writer, change) =>
-        {
-            if (change.Document is null)
-                writer.WriteNull();
-            else
-                writer.WriteRawValue(JournalFile.Utf8.GetString(change.Document));
-        });
+        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn, change.Document));
         json.WriteEndObject();
     }
 
@@ -100,31 +125,28 @@ internal static class JournalLine
             token.WriteTo(json);
     }
 
-    // WriteTo leaves the caller's document untouched, as in WriteToken.
     private static void WriteChanges(JsonWriter json, IReadOnlyList<DocumentChange> changes) =>
-        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn), (writer, change) =>
-        {
-            if (change.Document is null)
-                writer.WriteNull();
-            else
-                change.Document.WriteTo(writer);
-        });
+        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn, change.Document?.Utf8));
 
+    // Documents are written as the UTF-8 JSON they are kept as, never re-encoded.
     private static void WriteChanges<TChange>(
-        JsonWriter json, IEnumerable<TChange> changes, Func<TChange, (string PartitionKeyJson, string Id, long Lsn)> identify, Action<JsonWriter, TChange> writeDocument)
+        JsonWriter json, IEnumerable<TChange> changes, Func<TChange, (string PartitionKeyJson, string Id, long Lsn, byte[]? Document)> describe)
     {
         json.WritePropertyName("changes");
         json.WriteStartArray();
         foreach (var change in changes)
         {
-            var (partitionKeyJson, id, lsn) = identify(change);
+            var (partitionKeyJson, id, lsn, document) = describe(change);
             json.WriteStartObject();
             json.WritePropertyName("partitionKey");
             json.WriteValue(partitionKeyJson);
             json.WritePropertyName("id");
             json.WriteValue(id);
             json.WritePropertyName("document");
-            writeDocument(json, change);
+            if (document is null)
+                json.WriteNull();
+            else
+                json.WriteRawValue(JournalFile.Utf8.GetString(document));
             json.WritePropertyName("lsn");
             json.WriteValue(lsn);
             json.WriteEndObject();
@@ -132,19 +154,75 @@ internal static class JournalLine
         json.WriteEndArray();
     }
 
-    private static List<DocumentChange> ReadChanges(JObject entry) =>
-        (entry["changes"] as JArray ?? throw new InvalidDataException("A documentsChanged entry has no changes array."))
-            .Select(change => (JObject)change)
-            .Select(change => new DocumentChange(
-                Required(change, "partitionKey"),
-                Required(change, "id"),
-                change["document"] as JObject,
-                change.Value<long?>("lsn") ?? throw new InvalidDataException("A document change has no lsn.")))
-            .ToList();
+    private static List<DocumentChange> ReadChanges(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
+    {
+        json.Read();
+        Expect(json.TokenType == JsonTokenType.StartArray, "A documentsChanged entry has no changes array.");
+        var changes = new List<DocumentChange>();
+        while (json.Read() && json.TokenType != JsonTokenType.EndArray)
+            changes.Add(ReadChange(ref json, line));
+        return changes;
+    }
 
-    private static string Required(JObject entry, string name) =>
-        entry.Value<string>(name) ?? throw new InvalidDataException($"A journal entry has no '{name}'.");
+    private static DocumentChange ReadChange(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
+    {
+        Expect(json.TokenType == JsonTokenType.StartObject, "A document change is not a JSON object.");
+        string? partitionKey = null, id = null;
+        DocumentJson? document = null;
+        long? lsn = null;
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            if (json.ValueTextEquals("partitionKey"u8))
+                partitionKey = ReadString(ref json);
+            else if (json.ValueTextEquals("id"u8))
+                id = ReadString(ref json);
+            else if (json.ValueTextEquals("document"u8))
+            {
+                json.Read();
+                document = json.TokenType == JsonTokenType.Null ? null : DocumentJson.Read(ref json, line);
+            }
+            else if (json.ValueTextEquals("lsn"u8))
+            {
+                json.Read();
+                lsn = json.TokenType == JsonTokenType.Number ? json.GetInt64() : throw new InvalidDataException("A document change's lsn is not a number.");
+            }
+            else
+                json.Skip();
+        }
+        return new DocumentChange(Required(partitionKey, "partitionKey"), Required(id, "id"), document,
+            lsn ?? throw new InvalidDataException("A document change has no lsn."));
+    }
 
-    private static JObject RequiredObject(JObject entry, string name) =>
-        entry[name] as JObject ?? throw new InvalidDataException($"A journal entry has no '{name}' object.");
+    private static string? ReadString(ref Utf8JsonReader json)
+    {
+        json.Read();
+        var value = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+        json.Skip();
+        return value;
+    }
+
+    private static JObject? ReadObject(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
+    {
+        json.Read();
+        if (json.TokenType != JsonTokenType.StartObject)
+            return null;
+        var start = (int)json.TokenStartIndex;
+        json.Skip();
+        return (JObject)Json.Parse(JournalFile.Utf8.GetString(line[start..(int)json.BytesConsumed]));
+    }
+
+    private static void Expect(ref Utf8JsonReader json, JsonTokenType type, string otherwise)
+    {
+        json.Read();
+        Expect(json.TokenType == type, otherwise);
+    }
+
+    private static void Expect(bool condition, string otherwise)
+    {
+        if (!condition)
+            throw new InvalidDataException(otherwise);
+    }
+
+    private static T Required<T>(T? value, string name) where T : class =>
+        value ?? throw new InvalidDataException($"A journal entry has no '{name}'.");
 }

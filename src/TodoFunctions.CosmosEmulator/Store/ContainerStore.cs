@@ -201,7 +201,7 @@ internal sealed partial class ContainerStore
         {
             foreach (var change in changes)
             {
-                var writtenAt = change.Document?.Value<long?>(SystemProperties.Timestamp) is { } seconds
+                var writtenAt = change.Document?.Timestamp is { } seconds
                     ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                     : clock.GetUtcNow();
                 Apply(change, writtenAt);
@@ -234,14 +234,14 @@ internal sealed partial class ContainerStore
             partitions[change.PartitionKeyJson] = partition = new Partition(change.PartitionKeyJson);
         if (partition.TryGetValue(change.Id, out var previous))
             Forget(partition, previous);
-        if (change.Document is not null)
+        if (change.Document is { } body)
         {
-            var document = new StoredDocument(partition.Key, change.Id, change.Document, change.Lsn, writtenAt, uniqueKeys.ValuesOf(change.Document));
+            var document = new StoredDocument(partition.Key, change.Id, body, change.Lsn, writtenAt, uniqueKeys.ValuesOf(body));
             partition[change.Id] = document;
             changes.Add(document);
             foreach (var index in sortIndexes.Values)
                 index.Add(document);
-            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(change.Document.Value<string>(SystemProperties.Rid)!));
+            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(body.Rid!));
         }
         else if (partition.Count == 0)
             partitions.Remove(change.PartitionKeyJson);

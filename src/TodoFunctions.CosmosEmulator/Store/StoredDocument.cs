@@ -1,5 +1,6 @@
 using System.Text;
 using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Persistence;
 
 namespace TodoFunctions.CosmosEmulator.Store;
 
@@ -14,14 +15,14 @@ internal sealed class StoredDocument
     private readonly byte[] json;
     private readonly long writtenAtTicks;
 
-    public StoredDocument(string partitionKeyJson, string id, JObject body, long lsn, DateTimeOffset writtenAt, IReadOnlyList<JToken> uniqueKeyValues)
+    public StoredDocument(string partitionKeyJson, string id, DocumentJson body, long lsn, DateTimeOffset writtenAt, IReadOnlyList<JToken> uniqueKeyValues)
     {
         PartitionKeyJson = partitionKeyJson;
         Id = id;
-        json = Encoding.UTF8.GetBytes(Json.Compact(body));
+        json = body.Utf8;
         Lsn = lsn;
         writtenAtTicks = writtenAt.UtcTicks;
-        Ttl = body["ttl"] is { Type: JTokenType.Integer } ttl ? ttl.Value<long>() : null;
+        Ttl = body.Ttl;
         UniqueKeyValues = uniqueKeyValues;
     }
 

@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
 
 namespace TodoFunctions.CosmosEmulator.Store;
@@ -28,6 +29,9 @@ internal sealed class UniqueKeys
     /// <summary>The values <paramref name="document"/> has on every path of every unique key, in the policy's order,
     /// detached from it: an item keeps them so that a write is checked without parsing its partition, and they must
     /// not keep the parsed item alive. Empty when the container has no unique key.</summary>
+    public IReadOnlyList<JToken> ValuesOf(DocumentJson document) => keys.Count == 0 ? [] : ValuesOf(document.Parse());
+
+    /// <inheritdoc cref="ValuesOf(DocumentJson)"/>
     public IReadOnlyList<JToken> ValuesOf(JObject document) =>
         keys.Count == 0 ? [] : keys.SelectMany(paths => paths).Select(path => ValueAt(document, path).DeepClone()).ToArray();
 

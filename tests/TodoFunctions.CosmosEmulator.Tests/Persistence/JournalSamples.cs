@@ -51,4 +51,6 @@ internal static class JournalSamples
     };
 
     public static string Json(JObject? token) => token?.ToString(Formatting.None) ?? "deleted";
+
+    public static string Json(DocumentJson? document) => document?.ToString() ?? "deleted";
 }
