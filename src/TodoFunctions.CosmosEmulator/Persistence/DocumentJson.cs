@@ -33,7 +33,7 @@ public sealed class DocumentJson
     /// <summary>A body built in memory (a write): encoded once, for the journal and the store alike.</summary>
     public static DocumentJson From(JObject body) => new(
         JournalFile.Utf8.GetBytes(Json.Compact(body)),
-        body.Value<string>(SystemProperties.Rid),
+        body[SystemProperties.Rid] is JValue { Type: JTokenType.String, Value: string rid } ? rid : null,
         Integer(body[SystemProperties.Timestamp]),
         Integer(body["ttl"]));
 
