@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Persistence;
 using TodoFunctions.CosmosEmulator.Server;
@@ -29,7 +31,8 @@ internal sealed class UniqueKeys
     /// <summary>The values <paramref name="document"/> has on every path of every unique key, in the policy's order,
     /// detached from it: an item keeps them so that a write is checked without parsing its partition, and they must
     /// not keep the parsed item alive. Empty when the container has no unique key.</summary>
-    public IReadOnlyList<JToken> ValuesOf(DocumentJson document) => keys.Count == 0 ? [] : ValuesOf(document.Parse());
+    public IReadOnlyList<JToken> ValuesOf(DocumentJson document) =>
+        keys.Count == 0 ? [] : keys.SelectMany(paths => paths).Select(path => ValueAt(document.Utf8, path)).ToArray();
 
     /// <inheritdoc cref="ValuesOf(DocumentJson)"/>
     public IReadOnlyList<JToken> ValuesOf(JObject document) =>
@@ -64,6 +67,35 @@ internal sealed class UniqueKeys
         foreach (var segment in path)
             value = (value as JObject)?[segment];
         return value ?? JValue.CreateNull();
+    }
+
+    // Walks the JSON text to the value without building the document's tree; only the value is parsed.
+    private static JToken ValueAt(byte[] document, string[] path)
+    {
+        var reader = new Utf8JsonReader(document, new JsonReaderOptions { MaxDepth = 256 });
+        reader.Read();
+        foreach (var segment in path)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject || !MoveToProperty(ref reader, segment))
+                return JValue.CreateNull();
+        }
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return Json.Parse(Encoding.UTF8.GetString(document, start, (int)reader.BytesConsumed - start));
+    }
+
+    // From an object's start to the value of its property <paramref name="name"/>, if it has one.
+    private static bool MoveToProperty(ref Utf8JsonReader reader, string name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var found = reader.ValueTextEquals(name);
+            reader.Read();
+            if (found)
+                return true;
+            reader.Skip();
+        }
+        return false;
     }
 
     private sealed class KeyComparer : IEqualityComparer<string[][]>
