@@ -74,8 +74,6 @@ public sealed class DocumentJson
         return new DocumentJson(input[start..(int)reader.BytesConsumed].ToArray(), rid, timestamp, ttl);
     }
 
-    public JObject Parse() => (JObject)Json.Parse(ToString());
-
     public override string ToString() => JournalFile.Utf8.GetString(Utf8);
 
     // As Newtonsoft reads them: a number without fraction or exponent that fits a long.
