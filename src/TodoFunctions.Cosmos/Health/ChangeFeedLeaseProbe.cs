@@ -17,7 +17,7 @@ internal sealed record ProjectionReading(IReadOnlyList<LeaseReading> Leases, str
 /// container), the SDK's change feed estimator, and for each lease with a backlog the one change-feed item after its
 /// checkpoint, whose append time is the age of the oldest unprojected event, measured.
 /// </summary>
-internal sealed class ChangeFeedLeaseProbe(Container events, Container leases)
+internal sealed class ChangeFeedLeaseProbe(Container events, Container leases, TimeSpan timeout)
 {
     /// <summary>Per lease range, the SDK's own change-feed continuation: the template whose position is set to a lease's checkpoint.</summary>
     private readonly ConcurrentDictionary<string, JsonNode> continuationTemplates = new();
@@ -36,34 +36,38 @@ internal sealed class ChangeFeedLeaseProbe(Container events, Container leases)
                 documents.AddRange(page);
             }
 
-        var backlogs = new Dictionary<string, long>();
+        var readings = new List<LeaseReading>();
         string? failure = null;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
         try
         {
-            using var estimator = events.GetChangeFeedEstimator(processorName, leases).GetCurrentStateIterator();
-            while (estimator.HasMoreResults)
+            var backlogs = new Dictionary<string, long>();
+            using (var estimator = events.GetChangeFeedEstimator(processorName, leases).GetCurrentStateIterator())
+                while (estimator.HasMoreResults)
+                {
+                    var page = await estimator.ReadNextAsync(bounded.Token);
+                    charge += page.RequestCharge;
+                    foreach (var state in page) backlogs[state.LeaseToken] = state.EstimatedLag;
+                }
+            foreach (var lease in documents)
             {
-                var page = await estimator.ReadNextAsync(cancellationToken);
-                charge += page.RequestCharge;
-                foreach (var state in page) backlogs[state.LeaseToken] = state.EstimatedLag;
+                var backlog = backlogs.GetValueOrDefault(lease.LeaseToken);
+                DateTimeOffset? oldest = null;
+                if (backlog > 0)
+                {
+                    var (appendedAt, cost) = await FirstUnappliedAsync(lease, bounded.Token);
+                    (oldest, charge) = (appendedAt, charge + cost);
+                }
+                readings.Add(new LeaseReading(lease.LeaseToken, lease.Owner, lease.ContinuationToken, backlog, oldest));
             }
         }
-        catch (CosmosException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is CosmosException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            failure = $"{(int)exception.StatusCode} {exception.StatusCode}: the change feed estimator could not read it";
-        }
-
-        var readings = new List<LeaseReading>();
-        foreach (var lease in documents)
-        {
-            long? backlog = failure is null ? backlogs.GetValueOrDefault(lease.LeaseToken) : null;
-            DateTimeOffset? oldest = null;
-            if (backlog > 0)
-            {
-                var (appendedAt, cost) = await FirstUnappliedAsync(lease, cancellationToken);
-                (oldest, charge) = (appendedAt, charge + cost);
-            }
-            readings.Add(new LeaseReading(lease.LeaseToken, lease.Owner, lease.ContinuationToken, backlog, oldest));
+            failure = exception is CosmosException cosmos
+                ? $"{(int)cosmos.StatusCode} {cosmos.StatusCode}"
+                : $"no answer within {timeout.TotalSeconds:0.#} s";
+            readings = [.. documents.Select(lease => new LeaseReading(lease.LeaseToken, lease.Owner, lease.ContinuationToken, Backlog: null, OldestUnprojectedAt: null))];
         }
         return new ProjectionReading(readings, failure, charge);
     }

@@ -35,7 +35,7 @@ public sealed class ProjectionHealthMonitor : BackgroundService
     {
         var store = storeOptions.Value;
         projections = [(ProjectionNames.Todos, store.ProcessorName), (ProjectionNames.Statistics, store.StatisticsProcessorName)];
-        probe = new ChangeFeedLeaseProbe(client.GetContainer(store.DatabaseName, store.EventsContainer), client.GetContainer(store.DatabaseName, store.LeasesContainer));
+        probe = new ChangeFeedLeaseProbe(client.GetContainer(store.DatabaseName, store.EventsContainer), client.GetContainer(store.DatabaseName, store.LeasesContainer), healthOptions.Value.ProbeTimeout);
         this.administration = administration;
         this.deadLetters = deadLetters;
         thresholds = healthOptions.Value;
@@ -47,11 +47,18 @@ public sealed class ProjectionHealthMonitor : BackgroundService
 
     public TimeSpan RefreshInterval => thresholds.RefreshInterval;
 
-    /// <summary>The last report; measured now when there is none yet or the background measurement has fallen behind.</summary>
+    /// <summary>
+    /// The last report, never waiting for a measurement under way (measured now only when there is none yet); a report
+    /// older than a measurement can take fails the <c>measurement</c> check: the monitor itself has stalled.
+    /// </summary>
     public async Task<ProjectionHealthReport> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (latest is { } report && clock.GetUtcNow() - report.Observation.ObservedAt < 2 * thresholds.RefreshInterval) return report;
-        return await MeasureAsync(cancellationToken);
+        var report = latest ?? await MeasureAsync(cancellationToken);
+        var age = clock.GetUtcNow() - report.Observation.ObservedAt;
+        var limit = thresholds.RefreshInterval + 4 * thresholds.ProbeTimeout;
+        return age <= limit
+            ? report
+            : report with { Checks = [.. report.Checks, new HealthCheck("measurement", false, $"The last measurement is {age.TotalSeconds:0.0} s old.", $"{ProjectionHealthOptions.SectionName}:RefreshInterval + 4 x ProbeTimeout = {limit}")] };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,7 +102,9 @@ public sealed class ProjectionHealthMonitor : BackgroundService
 
     private async Task<HealthObservation> ObserveAsync(CancellationToken cancellationToken)
     {
-        var storage = CountDeadLettersAsync(cancellationToken);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(thresholds.ProbeTimeout * (projections.Count + 1));
+        var storage = CountDeadLettersAsync(bounded.Token, cancellationToken);
         var leases = new List<LeaseObservation>();
         var changeFeedFailures = new Dictionary<string, string>();
         IReadOnlyList<ParkedTodo> parked = [];
@@ -106,7 +115,7 @@ public sealed class ProjectionHealthMonitor : BackgroundService
         {
             foreach (var (projection, processorName) in projections)
             {
-                var reading = await probe.ReadAsync(processorName, cancellationToken);
+                var reading = await probe.ReadAsync(processorName, bounded.Token);
                 charge += reading.RequestCharge;
                 if (reading.ChangeFeedFailure is { } failure) changeFeedFailures[projection] = failure;
                 var now = clock.GetUtcNow();
@@ -114,25 +123,25 @@ public sealed class ProjectionHealthMonitor : BackgroundService
                     projection, lease.LeaseToken, lease.Owner, lease.Backlog,
                     stalls.Observe(projection, lease.LeaseToken, lease.Checkpoint, lease.Backlog, now), lease.OldestUnprojectedAt)));
             }
-            status = await administration.GetStatusAsync(cancellationToken);
-            parked = await administration.ListParkedAsync(cancellationToken);
+            status = await administration.GetStatusAsync(bounded.Token);
+            parked = await administration.ListParkedAsync(bounded.Token);
         }
         catch (Exception exception) when (exception is CosmosException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             cosmosFailure = exception is CosmosException cosmos
                 ? $"Cosmos DB answered {(int)cosmos.StatusCode} {cosmos.StatusCode}."
-                : $"Cosmos DB did not answer: {exception.GetType().Name}.";
+                : $"Cosmos DB did not answer ({exception.GetType().Name}).";
         }
         var (deadLetterCount, storageFailure) = await storage;
         return new HealthObservation(clock.GetUtcNow(), cosmosFailure, storageFailure, changeFeedFailures, leases, parked, deadLetterCount, status, charge);
     }
 
-    private async Task<(long? Count, string? Failure)> CountDeadLettersAsync(CancellationToken cancellationToken)
+    private async Task<(long? Count, string? Failure)> CountDeadLettersAsync(CancellationToken bounded, CancellationToken cancellationToken)
     {
         if (deadLetters is null) return (null, null);
         try
         {
-            return (await deadLetters.CountAsync(cancellationToken), null);
+            return (await deadLetters.CountAsync(bounded), null);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -19,4 +19,10 @@ public sealed class ProjectionHealthOptions
     /// lease); health calls and the gauges read the last measurement, so they add no Cosmos DB requests of their own.
     /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long one step of a measurement (a projection's change-feed estimate, the store reads, the queue count) may
+    /// take before it counts as not answering: the SDK retries a failing read for much longer by itself.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
