@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Api.Queues;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Cosmos.Health;
 
 namespace TodoFunctions.Api;
 
@@ -23,6 +24,8 @@ public static class TodoAppServiceCollectionExtensions
         services.AddChangeFeedProjection(options => options.StatisticsProcessorName, (provider, events, cancellationToken) =>
             provider.GetRequiredService<ProjectTodoStatistics>().Run(events, cancellationToken));
         services.AddNewerSchemaParkResumer();
+        services.AddSingleton<IDeadLetterCount, DeadLetterCount>();
+        services.AddProjectionHealth(configuration);
         return services;
     }
 }

@@ -17,8 +17,10 @@ public static class TodoRoutes
     public const string TodoRestore = Prefix + "/todos/{id}/restore";
     public const string TrashedTodo = Prefix + "/todos/trash/{id}";
     public const string Statistics = Prefix + "/stats";
+    public const string Health = Prefix + "/health";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
+    public const string ProjectionHealth = Prefix + "/admin/projections/todos/health";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
     public const string ProjectionRebuildCancel = Prefix + "/admin/projections/todos/rebuild/cancel";
     public const string ParkedTodos = Prefix + "/admin/projections/todos/parked";
