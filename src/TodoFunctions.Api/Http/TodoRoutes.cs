@@ -18,6 +18,9 @@ public static class TodoRoutes
     public const string TrashedTodo = Prefix + "/todos/trash/{id}";
     public const string Statistics = Prefix + "/stats";
 
+    /// <summary>The web app's files at <c>/</c>; every route above is more specific, so the API's paths stay the API's.</summary>
+    public const string WebApp = "{*path}";
+
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
     public const string ProjectionRebuildCancel = Prefix + "/admin/projections/todos/rebuild/cancel";
