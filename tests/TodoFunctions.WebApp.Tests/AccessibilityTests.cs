@@ -9,8 +9,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class AccessibilityTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static AccessibilityTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task The_list_the_timeline_the_trash_and_the_conflict_message_have_no_serious_accessibility_violations()
     {

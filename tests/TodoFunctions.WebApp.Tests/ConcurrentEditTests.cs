@@ -7,8 +7,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class ConcurrentEditTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static ConcurrentEditTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task The_second_browser_to_edit_a_todo_gets_the_conflict_message_and_reload_shows_the_first_ones_change()
     {

@@ -19,8 +19,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class OtherTodoBackendTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static OtherTodoBackendTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task On_a_plain_todo_backend_the_page_adds_and_completes_and_hides_trash_timeline_and_statistics()
     {

@@ -10,8 +10,6 @@ public sealed class PageLoadTests(WebAppFixture fixture, ITestOutputHelper outpu
 {
     private const int Loads = 5;
 
-    static PageLoadTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task The_page_loads_and_shows_the_list_the_api_holds()
     {

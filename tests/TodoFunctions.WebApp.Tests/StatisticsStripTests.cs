@@ -7,8 +7,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class StatisticsStripTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static StatisticsStripTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task The_strip_shows_the_apis_counts_revalidates_with_if_none_match_and_follows_a_change_made_elsewhere()
     {

@@ -8,8 +8,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class TimelineTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static TimelineTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task The_timeline_lists_the_todos_events_in_order_with_the_lag_of_the_pages_last_write()
     {

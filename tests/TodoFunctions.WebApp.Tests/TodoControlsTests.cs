@@ -7,8 +7,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class TodoControlsTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static TodoControlsTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task Typing_a_title_and_enter_adds_the_todo_to_the_page_and_the_api()
     {

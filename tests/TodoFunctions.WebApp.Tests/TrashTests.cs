@@ -8,8 +8,6 @@ namespace TodoFunctions.WebApp.Tests;
 [Collection(WebAppCollection.Name)]
 public sealed class TrashTests(WebAppFixture fixture, ITestOutputHelper output) : TimedSpecification(fixture, output)
 {
-    static TrashTests() => SetDefaultExpectTimeout(30_000);
-
     [Fact]
     public async Task A_deleted_todo_is_in_the_trash_and_restore_brings_it_back_to_the_list()
     {

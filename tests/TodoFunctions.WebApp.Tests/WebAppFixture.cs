@@ -99,6 +99,9 @@ public abstract class TimedSpecification(WebAppFixture fixture, ITestOutputHelpe
 {
     private readonly Stopwatch watch = new();
 
+    /// <summary>Playwright's expectations retry for 5 s by default; a shared, loaded machine needs a generous liveness bound.</summary>
+    static TimedSpecification() => Assertions.SetDefaultExpectTimeout(30_000);
+
     protected WebAppFixture Fixture => fixture;
 
     protected ITestOutputHelper Output => output;
