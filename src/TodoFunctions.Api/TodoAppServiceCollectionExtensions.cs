@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Api.Queues;
+using TodoFunctions.Api.WebApp;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Cosmos.Health;
 
@@ -17,6 +18,7 @@ public static class TodoAppServiceCollectionExtensions
         services.AddSingleton<RebuildRequestQueue>();
         services.AddSingleton<IPoisonEventSink, DeadLetterQueue>();
         services.AddSingleton<TodoHttp>();
+        services.AddSingleton<WebAppFiles>();
         services.AddSingleton<ProjectTodos>();
         services.AddChangeFeedProjection((provider, events, cancellationToken) =>
             provider.GetRequiredService<ProjectTodos>().Run(events, cancellationToken));

@@ -19,6 +19,9 @@ public static class TodoRoutes
     public const string Statistics = Prefix + "/stats";
     public const string Health = Prefix + "/health";
 
+    /// <summary>The web app's files at <c>/</c>; every route above is more specific, so the API's paths stay the API's.</summary>
+    public const string WebApp = "{*path}";
+
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionHealth = Prefix + "/admin/projections/todos/health";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
