@@ -111,6 +111,6 @@ public sealed partial class DocsConventionTests
     [GeneratedRegex(@"(^|[\s;&|(])(az|azd|func|docker)\s|\.azure\.com|\.azurewebsites\.net")]
     private static partial Regex NeedsAzure();
 
-    [GeneratedRegex(@"^HTTP/\S+ (5\d\d|401)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^HTTP-STATUS (5\d\d|401)", RegexOptions.Multiline)]
     internal static partial Regex ServerErrorOrRefusedKey();
 }

@@ -63,10 +63,17 @@ public sealed partial class ReadmeLocalHost : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs a block of the docs with bash against this host, <c>localhost:7071</c> replaced by where it listens.</summary>
+    /// <summary>
+    /// Runs a block of the docs with bash against this host, <c>localhost:7071</c> replaced by where it listens. Every
+    /// curl also writes <c>HTTP-STATUS nnn</c> to standard error, so a status shows even where the docs leave out <c>-i</c>.
+    /// </summary>
     public async Task<(int ExitCode, string Output)> RunAsync(string script)
     {
-        var start = Shell("set -eo pipefail\n" + script.Replace("localhost:7071", Authority));
+        var start = Shell($$"""
+            set -eo pipefail
+            curl() { command curl -w '%{stderr}HTTP-STATUS %{http_code}\n' "$@"; }
+            {{script.Replace("localhost:7071", Authority)}}
+            """);
         start.Environment["KEY"] = AdminKey;
         using var shell = Process.Start(start)!;
         var stdout = shell.StandardOutput.ReadToEndAsync();
@@ -87,9 +94,11 @@ public sealed partial class ReadmeLocalHost : IAsyncLifetime
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
-        // The test host's own MSBuild settings would steer a nested `dotnet run`; a newcomer's shell has none.
+        // The test host's own MSBuild settings would steer a nested `dotnet run`; a newcomer's shell has none. Build
+        // nodes left running would hold the output pipes open after the build.
         foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["COSMOS_DISABLE_IMDS_ACCESS"] = "true";
         return start;
     }
@@ -102,7 +111,7 @@ public sealed partial class ReadmeLocalHost : IAsyncLifetime
             await process.WaitForExitAsync();
             process.Dispose();
         }
-        await storage.DisposeAsync();
+        if (storage.ConnectionString.Length > 0) await storage.DisposeAsync();
         if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
     }
 
