@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Api.Queues;
+using TodoFunctions.Api.Telemetry;
 using TodoFunctions.Cosmos;
 
 namespace TodoFunctions.Api;
@@ -12,6 +13,7 @@ public static class TodoAppServiceCollectionExtensions
     public static IServiceCollection AddTodoApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTodoCosmos(configuration);
+        services.AddTodoTelemetry(configuration);
         services.AddSingleton(_ => StorageQueues.FromConfiguration(configuration));
         services.AddSingleton<RebuildRequestQueue>();
         services.AddSingleton<IPoisonEventSink, DeadLetterQueue>();
