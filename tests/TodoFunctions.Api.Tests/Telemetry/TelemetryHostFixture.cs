@@ -2,7 +2,6 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -19,8 +18,6 @@ public sealed class TelemetryHostFixture : LocalHostFixture
 
     public ExportedItems<MetricSnapshot> Metrics { get; } = new();
 
-    public ExportedItems<LogRecord> Logs { get; } = new();
-
     /// <summary>The metrics as of now: the meter provider is flushed first, so every measurement made so far is in.</summary>
     public IReadOnlyList<MetricSnapshot> CurrentMetrics()
     {
@@ -32,7 +29,6 @@ public sealed class TelemetryHostFixture : LocalHostFixture
     {
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
-        services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(Logs));
     }
 }
 
