@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TodoFunctions.Api.Http;
 using TodoFunctions.Api.Queues;
 using TodoFunctions.Api.WebApp;
+using TodoFunctions.Api.Telemetry;
 using TodoFunctions.Cosmos;
 using TodoFunctions.Cosmos.Health;
 
@@ -14,6 +15,7 @@ public static class TodoAppServiceCollectionExtensions
     public static IServiceCollection AddTodoApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTodoCosmos(configuration);
+        services.AddTodoTelemetry(configuration);
         services.AddSingleton(_ => StorageQueues.FromConfiguration(configuration));
         services.AddSingleton<RebuildRequestQueue>();
         services.AddSingleton<IPoisonEventSink, DeadLetterQueue>();

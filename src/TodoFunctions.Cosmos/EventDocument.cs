@@ -40,6 +40,14 @@ public sealed record EventDocument(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? FoldVersion { get; init; }
 
+    /// <summary>
+    /// On an event, the W3C <c>traceparent</c> of the request whose command appended it, which the projector's span links
+    /// to; absent on snapshots, on older documents, and when nothing traced the request.
+    /// </summary>
+    [JsonPropertyName("traceparent")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+
     public static string EventId(Guid todoId, long version) => $"{todoId}:{version}";
 
     public static string SnapshotId(Guid todoId) => $"{todoId}:{SnapshotKind}";

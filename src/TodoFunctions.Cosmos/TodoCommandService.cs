@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TodoFunctions.Cosmos.Idempotency;
+using TodoFunctions.Cosmos.Telemetry;
 using TodoFunctions.Domain;
 
 namespace TodoFunctions.Cosmos;
@@ -16,6 +18,12 @@ public sealed record CommandContext(string CorrelationId, WritePrecondition? Pre
 
     /// <summary>The keyed request's claim on its key: its append completes the key's record in the same batch.</summary>
     public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request's span, stored on its events so the projector's span can link back to
+    /// it; by default the span current where the context is made, <c>null</c> when nothing traces.
+    /// </summary>
+    public string? TraceParent { get; init; } = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 }
 
 /// <summary>What became of a command; expected refusals are values, not exceptions.</summary>
@@ -69,20 +77,24 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private const int ParallelDeletes = 8;
 
     /// <summary>Creates a todo under a new id; no read is needed, since a fresh id has no stream.</summary>
-    public Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
-        CreateAsync(TodoStream.Unwritten(Guid.NewGuid()), command, context, cancellationToken);
+    public Task<CommandOutcome> CreateAsync(CreateTodo command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var todoId = Guid.NewGuid();
+        return CreateAsync(todoId, _ => Task.FromResult(TodoStream.Unwritten(todoId)), command, context, cancellationToken);
+    }
 
     /// <summary>
     /// Creates a todo under an id derived from an Idempotency-Key. The stream is read first: a todo the key created
     /// before its record expired refuses the create (<see cref="RejectionReason.AlreadyExists"/>).
     /// </summary>
-    public async Task<CommandOutcome> CreateAsync(Guid derivedId, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
-        await CreateAsync(await store.LoadAsync(derivedId, cancellationToken), command, context, cancellationToken);
+    public Task<CommandOutcome> CreateAsync(Guid derivedId, CreateTodo command, CommandContext context, CancellationToken cancellationToken) =>
+        CreateAsync(derivedId, token => store.LoadAsync(derivedId, token), command, context, cancellationToken);
 
-    private async Task<CommandOutcome> CreateAsync(TodoStream stream, CreateTodo command, CommandContext context, CancellationToken cancellationToken)
+    private async Task<CommandOutcome> CreateAsync(
+        Guid todoId, Func<CancellationToken, Task<TodoStream>> load, CreateTodo command, CommandContext context, CancellationToken cancellationToken)
     {
-        using var watch = WatchIfWaiting(stream.TodoId, context);
-        var (outcome, appended) = await TransactAsync(stream, command, context with { Precondition = null }, cancellationToken);
+        using var watch = WatchIfWaiting(todoId, context);
+        var (outcome, appended) = await DecideAsync(load, command, context with { Precondition = null }, cancellationToken);
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 
@@ -90,7 +102,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     public async Task<CommandOutcome> ExecuteAsync(Guid todoId, TodoCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         using var watch = WatchIfWaiting(todoId, context);
-        var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, cancellationToken), command, context, cancellationToken);
+        var (outcome, appended) = await DecideAsync(token => store.LoadAsync(todoId, token), command, context, cancellationToken);
         return await CatchUpAsync(outcome, appended, watch, cancellationToken);
     }
 
@@ -121,7 +133,7 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
                 try
                 {
                     var delete = context with { Precondition = null, CommandId = $"{context.CommandId}:{todoId}", Idempotency = null };
-                    var (outcome, appended) = await TransactAsync(await store.LoadAsync(todoId, token), new DeleteTodo(), delete, token, deletedBefore);
+                    var (outcome, appended) = await DecideAsync(loadToken => store.LoadAsync(todoId, loadToken), new DeleteTodo(), delete, token, deletedBefore);
                     // One deleted concurrently by someone else, or deleted by an earlier attempt, is rejected here and not counted.
                     if (outcome is not CommandOutcome.Succeeded succeeded) return;
                     var written = watch is not null && appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, token) is not null;
@@ -149,6 +161,41 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     }
 
     /// <summary>
+    /// <see cref="TransactAsync"/> on the stream <paramref name="load"/> reads, as one span (<c>todo.decide</c>) whose
+    /// children are its Cosmos DB calls, counted in <c>todo.commands</c> by command and outcome.
+    /// </summary>
+    private async Task<(CommandOutcome Outcome, Append? Appended)> DecideAsync(
+        Func<CancellationToken, Task<TodoStream>> load, TodoCommand command, CommandContext context, CancellationToken cancellationToken,
+        Func<TodoStream, CancellationToken, Task<bool>>? deletedBefore = null)
+    {
+        var name = command.GetType().Name;
+        using var span = TodoTelemetry.Source.StartActivity("todo.decide");
+        span?.SetTag("todo.command", name);
+        try
+        {
+            var stream = await load(cancellationToken);
+            span?.SetTag("todo.id", stream.TodoId);
+            var decided = await TransactAsync(stream, command, context, cancellationToken, deletedBefore);
+            var outcome = decided.Outcome switch
+            {
+                CommandOutcome.Succeeded => decided.Appended is null ? "unchanged" : "succeeded",
+                CommandOutcome.Rejected => "rejected",
+                _ => "precondition_failed",
+            };
+            span?.SetTag("todo.outcome", outcome);
+            if (decided.Appended is { } append) span?.SetTag("todo.version", append.After.Version);
+            TodoTelemetry.CommandDecided(name, outcome);
+            return decided;
+        }
+        catch (Exception failure)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            TodoTelemetry.CommandDecided(name, "failed");
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Decides and appends, re-reading and re-deciding after each lost race; the stream before and after the append, if any.
     /// <paramref name="deletedBefore"/> (a resumed keyed delete-all's) refuses a delete that an earlier attempt made already.
     /// </summary>
@@ -170,7 +217,9 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
             if (await store.TryAppendAsync(stream, decision.Events, context, cancellationToken) is { } appended)
                 return (new CommandOutcome.Succeeded(appended.ToView(), false), new Append(stream, appended));
 
+            TodoTelemetry.AppendConflicted();
             if (attempt > options.Value.MaxConcurrencyRetries) throw new ConcurrencyRetriesExhaustedException(stream.TodoId, attempt);
+            TodoTelemetry.AppendRetried();
             // Jitter spreads the losers out, so they do not collide again on the next version.
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10 * attempt)), cancellationToken);
             stream = await store.LoadAsync(stream.TodoId, cancellationToken);
@@ -188,13 +237,35 @@ public sealed class TodoCommandService(EventStore store, ReadModelCatchUp catchU
     private ProjectionWatch? WatchIfWaiting(Guid todoId, CommandContext context) =>
         context.WaitForReadModel ? catchUp.Watch(todoId) : null;
 
-    /// <summary>Writes the read document through when the command appended; waits for the projector when that is not confirmed.</summary>
+    /// <summary>
+    /// Writes the read document through when the command appended; waits for the projector when that is not confirmed.
+    /// One span (<c>todo.read_your_writes</c>), timed in <c>todo.read_your_writes.wait</c> by outcome.
+    /// </summary>
     private async Task<CommandOutcome> CatchUpAsync(CommandOutcome outcome, Append? appended, ProjectionWatch? watch, CancellationToken cancellationToken)
     {
-        if (outcome is not CommandOutcome.Succeeded succeeded || watch is null) return outcome;
+        if (outcome is not CommandOutcome.Succeeded succeeded) return outcome;
+        if (watch is null)
+        {
+            TodoTelemetry.ReadYourWritesWaited(TimeSpan.Zero, TodoTelemetry.WaitOutcomes.Skipped);
+            return outcome;
+        }
+        using var span = TodoTelemetry.Source.StartActivity("todo.read_your_writes");
+        var started = Stopwatch.GetTimestamp();
+        CommandOutcome.Succeeded caughtUp;
         if (appended is { } append && await writeThrough.TryWriteAsync(append.Before, append.After, cancellationToken) is { } session)
-            return succeeded with { ReadModelCaughtUp = true, ReadModelSession = session };
-        return succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: appended is null, cancellationToken) };
+        {
+            span?.SetTag("todo.read_your_writes.via", "write_through");
+            caughtUp = succeeded with { ReadModelCaughtUp = true, ReadModelSession = session };
+        }
+        else
+        {
+            span?.SetTag("todo.read_your_writes.via", "projector");
+            caughtUp = succeeded with { ReadModelCaughtUp = await catchUp.WaitAsync(watch, succeeded.Todo.Version, checkFirst: appended is null, cancellationToken) };
+        }
+        var waitOutcome = caughtUp.ReadModelCaughtUp ? TodoTelemetry.WaitOutcomes.CaughtUp : TodoTelemetry.WaitOutcomes.TimedOut;
+        span?.SetTag("todo.read_your_writes.outcome", waitOutcome);
+        TodoTelemetry.ReadYourWritesWaited(Stopwatch.GetElapsedTime(started), waitOutcome);
+        return caughtUp;
     }
 
     /// <summary>The stream a command decided on and the stream its append made of it.</summary>

@@ -21,6 +21,7 @@ internal sealed class TodoEventCodec(EventSchema schema)
             JsonSerializer.SerializeToElement(@event, @event.GetType(), TodoJson.Options), timestamp, command.CorrelationId)
         {
             CommandId = command.CommandId,
+            TraceParent = command.TraceParent,
         };
 
     public EventDocument SnapshotFor(TodoStream stream, DateTimeOffset timestamp, CommandContext command)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using TodoFunctions.Cosmos.Purge;
+using TodoFunctions.Cosmos.Telemetry;
 
 namespace TodoFunctions.Cosmos;
 
@@ -60,6 +62,7 @@ public class TodoProjector
 
     private async Task ProjectTodoAsync(Guid todoId, Delivery delivered, IReadOnlyList<ReadTarget> targets, CancellationToken cancellationToken)
     {
+        using var span = StartProjectSpan(todoId, delivered);
         // Only the live container's projection records poison, so the dead-letter queue hears of an event once; the
         // other containers park the todo all the same.
         var live = await writer.ProjectAsync(targets[0], todoId, delivered, RecordPoisonAsync, cancellationToken);
@@ -68,7 +71,31 @@ public class TodoProjector
         // A purge is finished here too, before the feed moves past its event: a crash between its append and its masking
         // cannot leave the title, and a writer waiting for the read model sees the masking done.
         if (purgeMasking is not null && delivered.Events.Any(PurgeMasking.Completes)) await purgeMasking.MaskAsync(todoId, cancellationToken);
-        if (live is ProjectionResult.Applied applied) catchUp?.Projected(todoId, applied.Version);
+        if (live is not ProjectionResult.Applied applied) return;
+        catchUp?.Projected(todoId, applied.Version);
+        span?.SetTag("todo.version", applied.Version);
+        TodoTelemetry.EventsProjected(
+            writer.Projection, delivered.Events.Where(e => e.Version <= applied.Version).Select(e => e.Timestamp), clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The span of one todo's share of a batch: a root of its own, since one batch serves many requests, linked to the
+    /// span of each request whose events it applies (their stored <c>traceparent</c>).
+    /// </summary>
+    private Activity? StartProjectSpan(Guid todoId, Delivery delivered)
+    {
+        var links = delivered.Events
+            .Select(e => e.TraceParent).OfType<string>().Distinct()
+            .Select(traceParent => ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? new ActivityLink(context) : (ActivityLink?)null)
+            .OfType<ActivityLink>()
+            .ToList();
+        // The change feed processor's own activity, if any, is not this span's cause: start a new trace.
+        Activity.Current = null;
+        var span = TodoTelemetry.Source.StartActivity("todo.project", ActivityKind.Consumer, parentContext: default, links: links);
+        span?.SetTag("todo.projection", writer.Projection);
+        span?.SetTag("todo.id", todoId);
+        span?.SetTag("todo.events", delivered.Events.Count);
+        return span;
     }
 
     private Task RecordPoisonAsync(PoisonEvent poison, CancellationToken cancellationToken) =>

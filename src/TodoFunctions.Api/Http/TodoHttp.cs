@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,10 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
     /// <summary>Sent by a client to trace its request into the stored events; answered on every response.</summary>
     public const string CorrelationIdHeader = "X-Correlation-Id";
 
+    public const string CorrelationIdLogProperty = "CorrelationId";
+
+    public const string CorrelationIdSpanTag = "todo.correlation_id";
+
     /// <summary>Sent as <c>false</c> by a client that prefers a faster answer to reading its own write at once.</summary>
     public const string WaitForReadModelHeader = "X-Wait-For-Read-Model";
 
@@ -25,7 +30,11 @@ public sealed class TodoHttp(ILogger<TodoHttp> logger)
         var headers = request.HttpContext.Response.Headers;
         headers[HeaderNames.AccessControlAllowOrigin] = "*";
         headers[HeaderNames.AccessControlExposeHeaders] = ExposedHeaders;
-        headers[CorrelationIdHeader] = CorrelationId(request);
+        var correlationId = CorrelationId(request);
+        headers[CorrelationIdHeader] = correlationId;
+        // Every log of the request, whichever logger writes it, and its span carry the id the client sees.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { [CorrelationIdLogProperty] = correlationId });
+        Activity.Current?.SetTag(CorrelationIdSpanTag, correlationId);
         try
         {
             return await handle();
