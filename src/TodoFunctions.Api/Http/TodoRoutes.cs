@@ -17,6 +17,7 @@ public static class TodoRoutes
     public const string TodoRestore = Prefix + "/todos/{id}/restore";
     public const string TrashedTodo = Prefix + "/todos/trash/{id}";
     public const string Statistics = Prefix + "/stats";
+    public const string OpenApiDocument = Prefix + "/openapi.json";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionRebuild = Prefix + "/admin/projections/todos/rebuild";
