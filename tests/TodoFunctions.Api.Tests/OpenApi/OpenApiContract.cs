@@ -56,6 +56,21 @@ internal sealed class OpenApiContract(JsonObject document)
         return (found.OperationId, errors);
     }
 
+    /// <summary>Every <c>$ref</c> of the document that points at nothing in it.</summary>
+    public IEnumerable<string> DanglingReferences() =>
+        from node in Descendants(document)
+        where node is JsonObject { } holder && holder["$ref"] is JsonValue
+        let reference = node["$ref"]!.GetValue<string>()
+        where reference.TrimStart('#', '/').Split('/').Aggregate<string, JsonNode?>(document, (at, segment) => at?[segment]) is null
+        select reference;
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node) => node switch
+    {
+        JsonObject members => members.Select(member => member.Value).OfType<JsonNode>().SelectMany(Descendants).Prepend(node),
+        JsonArray items => items.OfType<JsonNode>().SelectMany(Descendants).Prepend(node),
+        _ => [node],
+    };
+
     private JsonNode Resolve(JsonNode node) =>
         node["$ref"]?.GetValue<string>() is { } reference
             ? reference.TrimStart('#', '/').Split('/').Aggregate<string, JsonNode>(document, (at, segment) => at[segment]!)

@@ -31,6 +31,7 @@ public sealed class OpenApiCoverageTests(LocalHostFixture fixture)
         Assert.Empty(diagnostic!.Errors);
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, diagnostic.SpecificationVersion);
         Assert.NotEmpty(document!.Paths);
+        Assert.Empty((await OpenApiContract.ReadAsync(fixture.Client)).DanglingReferences());
     }
 
     [Fact]
