@@ -24,7 +24,7 @@ internal static class TodoApiParts
             ["IdempotencyKey"] = Header(IdempotencyKeys.Header, $"A quoted string or token, 1 to {IdempotencyKey.MaxLength} characters: a repeat replays the stored answer; the same key with another request is 422; while the first runs, 409."),
             ["SessionToken"] = Header(ReadSessions.Header, "The X-Session-Token a write answered with: the read is served by a replica at least that recent."),
             ["CorrelationId"] = Header(TodoHttp.CorrelationIdHeader, "Up to 128 characters, stored in the events it appends and echoed on the answer; else the request's trace identifier."),
-            ["WaitForReadModel"] = Header(TodoHttp.WaitForReadModelHeader, "`false` answers as soon as the events are stored, without waiting for the read model.", JsonSchemaType.String),
+            ["WaitForReadModel"] = Header(TodoHttp.WaitForReadModelHeader, "`false` answers as soon as the events are stored, without waiting for the read model."),
             ["limit"] = Query("limit", "A page of this many (1–1000); the answer's `Link: rel=\"next\"` leads on.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "1000" }),
             ["cursor"] = Query("cursor", "Opaque: copy it from the previous page's `Link`.", TodoApiSchemas.Of(JsonSchemaType.String)),
             ["version"] = Query("version", "The todo as it was at this stream version (a Memento, RFC 7089).", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }),
@@ -65,8 +65,8 @@ internal static class TodoApiParts
         ["Allow"] = (HeaderNames.Allow, "The methods the path serves."),
     };
 
-    private static OpenApiParameter Header(string name, string description, JsonSchemaType type = JsonSchemaType.String) =>
-        new() { Name = name, In = ParameterLocation.Header, Description = description, Schema = TodoApiSchemas.Of(type) };
+    private static OpenApiParameter Header(string name, string description) =>
+        new() { Name = name, In = ParameterLocation.Header, Description = description, Schema = TodoApiSchemas.Of(JsonSchemaType.String) };
 
     private static OpenApiParameter Query(string name, string description, IOpenApiSchema schema) =>
         new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema };

@@ -108,14 +108,11 @@ internal static class TodoApiSchemas
     };
 
     /// <summary>A request body: unknown properties are refused (400); the read-only <c>id</c> and <c>url</c> are ignored.</summary>
-    private static OpenApiSchema Body(string description, string[] required)
-    {
-        var body = Closed(description, required, ("title", Title()), ("completed", Boolean()), ("order", Order()),
+    private static OpenApiSchema Body(string description, string[] required) =>
+        Closed(description, required, ("title", Title()), ("completed", Boolean()), ("order", Order()),
             ("dueDate", Of(JsonSchemaType.String | JsonSchemaType.Null, "date", "\"YYYY-MM-DD\", or null for none.")),
             ("id", new OpenApiSchema { ReadOnly = true, Description = "Ignored: a client may send a todo back as it received it." }),
             ("url", new OpenApiSchema { ReadOnly = true, Description = "Ignored, like id." }));
-        return body;
-    }
 
     private static OpenApiSchema ArrayOf(IOpenApiSchema items) => new() { Type = JsonSchemaType.Array, Items = items };
 
