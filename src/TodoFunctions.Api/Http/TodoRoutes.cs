@@ -21,6 +21,7 @@ public static class TodoRoutes
 
     /// <summary>The web app's files at <c>/</c>; every route above is more specific, so the API's paths stay the API's.</summary>
     public const string WebApp = "{*path}";
+    public const string OpenApiDocument = Prefix + "/openapi.json";
 
     public const string ProjectionStatus = Prefix + "/admin/projections/todos";
     public const string ProjectionHealth = Prefix + "/admin/projections/todos/health";
