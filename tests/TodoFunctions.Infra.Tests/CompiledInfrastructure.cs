@@ -45,16 +45,21 @@ public sealed class CompiledInfrastructure : IAsyncLifetime
     private readonly DirectoryInfo workDirectory = Directory.CreateTempSubdirectory("todo-infra-");
     private readonly string sourceDirectory;
     private readonly BicepRpc? sharedRpc;
+    private readonly Action<DirectoryInfo>? change;
 
     public CompiledInfrastructure() : this(BicepCli.InfraDirectory, sharedRpc: null)
     {
     }
 
-    /// <summary>Compiles the infrastructure in <paramref name="sourceDirectory"/>, through a running Bicep process if one is given.</summary>
-    internal CompiledInfrastructure(string sourceDirectory, BicepRpc? sharedRpc)
+    /// <summary>
+    /// Compiles the infrastructure in <paramref name="sourceDirectory"/>, after <paramref name="change"/> edits the copy,
+    /// through a running Bicep process if one is given.
+    /// </summary>
+    internal CompiledInfrastructure(string sourceDirectory, BicepRpc? sharedRpc, Action<DirectoryInfo>? change = null)
     {
         this.sourceDirectory = sourceDirectory;
         this.sharedRpc = sharedRpc;
+        this.change = change;
     }
 
     /// <summary>The ARM template of <c>main.bicep</c>, with every compiler and linter diagnostic.</summary>
@@ -80,6 +85,7 @@ public sealed class CompiledInfrastructure : IAsyncLifetime
     public async Task InitializeAsync()
     {
         CopyDirectory(new DirectoryInfo(sourceDirectory), workDirectory);
+        change?.Invoke(workDirectory);
         foreach (var (name, parameters) in ExtraConfigurations)
         {
             await File.WriteAllTextAsync(ParameterFile(name), $"""
