@@ -63,6 +63,10 @@ param projectionLagAlertThresholdMs int = 60000
 @maxValue(100)
 param http5xxAlertThresholdPercent int = 5
 
+@description('Seconds between availability test runs of /api/health from each of its 5 locations; every run is billed.')
+@allowed([300, 600, 900])
+param availabilityTestFrequencySeconds int = 900
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -191,6 +195,7 @@ module alerts 'core/monitor/alerts.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     applicationInsightsId: monitoring.outputs.applicationInsightsId
     healthUrl: 'https://${api.outputs.defaultHostName}/api/health'
+    availabilityTestFrequencySeconds: availabilityTestFrequencySeconds
     alertEmailAddress: alertEmailAddress
     projectionLagThresholdMs: projectionLagAlertThresholdMs
     http5xxThresholdPercent: http5xxAlertThresholdPercent

@@ -120,9 +120,15 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   scope: account
   properties: {
     workspaceId: logAnalyticsWorkspaceId
-    // Resource-specific tables (CDBDataPlaneRequests, …) instead of the shared AzureDiagnostics table.
+    // Resource-specific tables (CDBControlPlaneRequests, …) instead of the shared AzureDiagnostics table.
     logAnalyticsDestinationType: 'Dedicated'
-    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    // DataPlaneRequests is left out: the idle projector alone makes about 3.5 requests a second, a row each, which
+    // would cost more in ingestion than the account itself (docs/deployment.md, "Cost").
+    logs: [
+      { category: 'ControlPlaneRequests', enabled: true }
+      { category: 'PartitionKeyRUConsumption', enabled: true }
+      { category: 'QueryRuntimeStatistics', enabled: true }
+    ]
     metrics: [{ category: 'Requests', enabled: true }]
   }
 }

@@ -10,6 +10,9 @@ param applicationInsightsId string
 @description('The anonymous health route the availability test calls.')
 param healthUrl string
 
+@description('Seconds between runs of the availability test from each location; each run is billed.')
+param availabilityTestFrequencySeconds int
+
 @description('Empty creates the action group without a receiver.')
 param alertEmailAddress string
 
@@ -124,7 +127,7 @@ resource healthTest 'Microsoft.Insights/webtests@2022-06-15' = {
     Name: 'GET /api/health'
     Kind: 'standard'
     Enabled: true
-    Frequency: 300
+    Frequency: availabilityTestFrequencySeconds
     Timeout: 30
     RetryEnabled: true
     Locations: [

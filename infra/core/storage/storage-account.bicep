@@ -108,13 +108,18 @@ resource deployerDataAccess 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 ]
 
-// Storage sends logs per service; the account itself only has metrics.
+// Storage sends logs per service; the account itself only has metrics. Reads are left out: the Functions host
+// polls its blobs and queues, so they would be most of the rows and of the ingestion cost.
+var storageLogs = [
+  { category: 'StorageWrite', enabled: true }
+  { category: 'StorageDelete', enabled: true }
+]
 resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: blobService
   properties: {
     workspaceId: logAnalyticsWorkspaceId
-    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    logs: storageLogs
     metrics: [{ category: 'Transaction', enabled: true }]
   }
 }
@@ -124,7 +129,7 @@ resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   scope: queueService
   properties: {
     workspaceId: logAnalyticsWorkspaceId
-    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    logs: storageLogs
     metrics: [{ category: 'Transaction', enabled: true }]
   }
 }
@@ -134,7 +139,7 @@ resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   scope: tableService
   properties: {
     workspaceId: logAnalyticsWorkspaceId
-    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    logs: storageLogs
     metrics: [{ category: 'Transaction', enabled: true }]
   }
 }
