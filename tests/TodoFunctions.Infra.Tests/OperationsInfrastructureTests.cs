@@ -24,6 +24,19 @@ public sealed class OperationsInfrastructureTests(CompiledInfrastructure infra)
         Assert.Contains(setting["properties"]!["logs"]!.AsArray(), log => (bool)log!["enabled"]!);
     }
 
+    [Fact]
+    public void The_per_request_logs_of_Cosmos_DB_and_the_storage_reads_stay_out_of_the_workspace_for_cost()
+    {
+        var categories = infra.Default.OfType("Microsoft.Insights/diagnosticSettings")
+            .SelectMany(setting => setting["properties"]!["logs"]!.AsArray())
+            .Select(log => (string?)log!["category"] ?? (string)log["categoryGroup"]!)
+            .ToList();
+
+        Assert.DoesNotContain("DataPlaneRequests", categories);
+        Assert.DoesNotContain("StorageRead", categories);
+        Assert.DoesNotContain("allLogs", categories);
+    }
+
     [Theory]
     [InlineData("todo.dead_letters", 0)]
     [InlineData("todo.projection.parked", 0)]
