@@ -24,11 +24,11 @@ public sealed class TodoStoreOptions
     public string StatisticsProcessorName { get; set; } = "todo-statistics";
 
     /// <summary>
-    /// Names this instance among the processors sharing the leases. Stable across restarts on purpose: a restarted
-    /// process with the same name takes its leases back at once instead of waiting for them to expire (a minute).
-    /// Two processes on one machine that share a leases container need distinct names.
+    /// Names this instance among the processors sharing the leases (<see cref="ProcessorInstanceName"/>): unique per
+    /// instance, and stable across restarts on purpose, so a restarted process takes its leases back at once instead
+    /// of waiting for them to expire. Two processes on one machine that share a leases container need distinct names.
     /// </summary>
-    public string InstanceName { get; set; } = Environment.MachineName;
+    public string InstanceName { get; set; } = ProcessorInstanceName.ForThisProcess();
 
     /// <summary>How often the change feed processor asks for new events once it has caught up.</summary>
     public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace TodoFunctions.Infra.Tests;
@@ -8,51 +7,30 @@ public static class BicepCli
 {
     public static string InfraDirectory { get; } = Metadata("InfraDirectory");
 
-    private static readonly string ExecutablePath = Metadata("BicepPath");
+    public static string TestSourceDirectory { get; } = Metadata("TestSourceDirectory");
 
-    private static readonly Lazy<bool> Executable = new(MakeExecutable);
+    private static readonly Lazy<string> Executable = new(MakeExecutable);
 
-    public static async Task<BicepRun> RunAsync(params string[] arguments)
-    {
-        _ = Executable.Value;
-        var startInfo = new ProcessStartInfo(ExecutablePath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var diagnostics = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var diagnosticLines = (await diagnostics).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new BicepRun(process.ExitCode, await output, diagnosticLines);
-    }
+    public static string ExecutablePath => Executable.Value;
 
     // NuGet does not always keep the execute bit of the files it extracts from a package.
-    private static bool MakeExecutable()
+    private static string MakeExecutable()
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("The Bicep CLI these tests restore is the linux-x64 build.");
         }
 
-        var mode = File.GetUnixFileMode(ExecutablePath);
+        var path = Metadata("BicepPath");
+        var mode = File.GetUnixFileMode(path);
         if (!mode.HasFlag(UnixFileMode.UserExecute))
         {
-            File.SetUnixFileMode(ExecutablePath, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         }
 
-        return true;
+        return path;
     }
 
     private static string Metadata(string key) =>
         typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
 }
-
-/// <summary>One Bicep CLI invocation: its exit code, what it wrote to stdout, and its diagnostics (stderr, one per line).</summary>
-public sealed record BicepRun(int ExitCode, string Output, IReadOnlyList<string> Diagnostics);

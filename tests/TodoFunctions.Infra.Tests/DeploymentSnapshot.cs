@@ -39,6 +39,7 @@ public sealed partial class DeploymentSnapshot(JsonObject snapshot)
 
     public static string IdOf(JsonObject resource) => (string)resource["id"]!;
 
-    [GeneratedRegex(@"^\[extensionResourceId\('(?<scope>[^']+)'")]
+    // Unevaluated when the name depends on a deployment-time value (a principal id), evaluated otherwise.
+    [GeneratedRegex(@"^\[extensionResourceId\('(?<scope>[^']+)'|^(?<scope>/subscriptions/.+)/providers/Microsoft\.Authorization/")]
     private static partial Regex ExtensionResourceScope();
 }

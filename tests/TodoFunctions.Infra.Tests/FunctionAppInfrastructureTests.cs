@@ -132,6 +132,14 @@ public sealed class FunctionAppInfrastructureTests(CompiledInfrastructure infra)
         Assert.Equal(TimeSpan.FromSeconds(15), Setting(nameof(TodoStoreOptions.LeaseExpirationInterval)));
     }
 
+    [Fact]
+    public void The_app_never_creates_containers_since_its_identity_may_not_and_the_template_creates_them()
+    {
+        var setting = TodoStoreSetting(nameof(TodoStoreOptions.CreateContainersIfMissing));
+
+        Assert.False(Settings.TryGetValue(setting, out var value) && bool.Parse(value));
+    }
+
     [Theory]
     [InlineData("FUNCTIONS_WORKER_RUNTIME")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION")]

@@ -50,3 +50,5 @@ resource publisherAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 output applicationInsightsName string = applicationInsights.name
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString
 output logAnalyticsName string = logAnalytics.name
+output logAnalyticsWorkspaceId string = logAnalytics.id
+output applicationInsightsId string = applicationInsights.id
