@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using TodoFunctions.Api.Queues;
 using TodoFunctions.Local;
@@ -99,9 +100,15 @@ public sealed partial class ReadmeLocalHost : IAsyncLifetime
         foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        // The command as written, but building the configuration this test run was built in: an up-to-date check
+        // instead of a second full build of the local host and everything it references.
+        start.Environment["Configuration"] = BuiltConfiguration;
         start.Environment["COSMOS_DISABLE_IMDS_ACCESS"] = "true";
         return start;
     }
+
+    private static string BuiltConfiguration =>
+        typeof(ReadmeLocalHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
 
     public async Task DisposeAsync()
     {
