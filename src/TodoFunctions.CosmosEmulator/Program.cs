@@ -116,7 +116,7 @@ internal sealed record StandaloneArguments
                            Entra ID callers get only the Data Contributor role: no database or container changes (403)
           --replica-lag-ms N  reads without a session token covering the latest write see data N ms old; default 0
           --log-level L    Trace, Debug (one line per request), Information, Warning, Error; default Information
-          --faults FILE    inject the faults of this fault plan (JSON, see the README); default: none
+          --faults FILE    inject the faults of this fault plan (JSON, see docs/emulator.md); default: none
           --seed N         the fault plan's seed (overrides the file's); default: the file's, else random and printed
         """;
 

@@ -11,7 +11,7 @@ namespace TodoFunctions.Benchmarks;
 /// </summary>
 internal sealed record ReadYourWritesLatency(string Method, List<double> Waiting, List<double> NotWaiting, int NotCaughtUp)
 {
-    /// <summary>The answer's header that says whether the read model showed the write (the API's contract, see the README).</summary>
+    /// <summary>The answer's header that says whether the read model showed the write (the API's contract, see docs/api.md).</summary>
     private const string CaughtUpHeader = "X-Read-Model-Caught-Up";
 
     public static Task<ReadYourWritesLatency> PostAsync(HttpClient http, int samples) =>

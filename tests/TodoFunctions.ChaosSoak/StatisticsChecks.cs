@@ -23,7 +23,7 @@ internal sealed record StatisticsCounts(
 
 /// <summary>
 /// <c>/api/stats</c> after convergence against the statistics of the fold of every stream, computed here from the
-/// README's definitions and not from the service's <c>Statistics/</c> code: live todos are active or completed, the
+/// definitions in docs/api.md and not from the service's <c>Statistics/</c> code: live todos are active or completed, the
 /// trash is deleted and not purged, "today" is since midnight UTC, and the average time to complete runs from creation
 /// to the last completion over live completed todos completed in the last 30 UTC days. The statistics projector
 /// converges on its own, so the answer is polled until it matches or the bound passes.

@@ -6,7 +6,7 @@ namespace TodoFunctions.Cosmos;
 
 /// <summary>
 /// The schema table: every event type this code writes, with its upcasters in version order. Add a type with an empty
-/// chain; change a type by appending one small pure upcaster from its current shape to the new one (README, "How to
+/// chain; change a type by appending one small pure upcaster from its current shape to the new one (docs/architecture.md, "How to
 /// change an event type"). Entries are never removed or reordered: stored events of every version stay readable.
 /// </summary>
 public sealed partial record EventSchema

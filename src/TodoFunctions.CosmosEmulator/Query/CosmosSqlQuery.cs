@@ -5,7 +5,7 @@ namespace TodoFunctions.CosmosEmulator.Query;
 
 /// <summary>
 /// A parsed Cosmos DB NoSQL query over one container, evaluated in full (filter, sort, projection, aggregates,
-/// paging clauses) so the gateway can answer with a trivial query plan; the subset is listed in the README.
+/// paging clauses) so the gateway can answer with a trivial query plan; the subset is listed in docs/emulator.md.
 /// </summary>
 public sealed class CosmosSqlQuery
 {
