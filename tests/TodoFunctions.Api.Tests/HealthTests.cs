@@ -71,6 +71,7 @@ public sealed class HealthTests(HealthTests.HealthFixture fixture, ITestOutputHe
             Assert.Contains("ProjectionHealth:StuckAfter", stuck.GetProperty("threshold").GetString());
             Assert.Contains("change feed cannot be read", stuck.GetProperty("detail").GetString());
             Assert.Equal("ready", unhealthy.GetProperty("readiness").GetString());
+            await AssertUnhealthyAnswersAreDocumentedAsync();
         }
         finally
         {
@@ -101,6 +102,18 @@ public sealed class HealthTests(HealthTests.HealthFixture fixture, ITestOutputHe
         var fixedAt = Stopwatch.GetTimestamp();
         await WaitForAsync(HttpStatusCode.OK, "healthy once the todo is retried");
         output.WriteLine($"Parked todo retried -> reported healthy: {Stopwatch.GetElapsedTime(fixedAt).TotalSeconds:0.0} s");
+    }
+
+    /// <summary>Both 503s, summary and detail, hold to the OpenAPI document: Retry-After and the closed body schemas.</summary>
+    private async Task AssertUnhealthyAnswersAreDocumentedAsync()
+    {
+        var contract = await OpenApi.OpenApiContract.ReadAsync(client);
+        foreach (var (caller, url) in new[] { (client, "health"), (fixture.AdminClient, "admin/projections/todos/health") })
+        {
+            using var response = await caller.GetAsync(url);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Empty((await contract.CheckAsync("GET", response.RequestMessage!.RequestUri!.AbsolutePath, response)).Errors);
+        }
     }
 
     private static IEnumerable<string> FailedChecks(JsonElement body) =>

@@ -86,6 +86,9 @@ internal sealed partial class TodoApiDocument
             (HttpMethod.Delete, Operation("PurgeTodo", "trash", "Purges a deleted todo for good (TodoPurged): its title is masked wherever it was stored; 409 for a live one.", WriteHeaders, null,
                 ("204", Answer("Purged.", null, Optional(WriteAnswerHeaders))),
                 Problem("400"), Problem("404"), Problem("409"), Problem("412"), Problem("422"), Problem("503"), Problem("500"))));
+        Path(TodoRoutes.Health, withId: false,
+            (HttpMethod.Get, Operation("GetHealth", "health", "The last health measurement, for availability tests and operators; no key, no Cosmos DB request of its own.", ["CorrelationId"], null,
+                ("200", Answer("Every check passes.", Schema("HealthSummary"))), Unhealthy("HealthSummary"), Problem("500"))));
         Path(TodoRoutes.Statistics, withId: false,
             (HttpMethod.Get, Operation("GetStatistics", "statistics", "Counts from the statistics projection; poll with If-None-Match.", ["IfNoneMatch", "CorrelationId"], null,
                 ("200", Answer("The counts.", Schema("Statistics"), ("ETag", true))), NotModified(), Problem("503"), Problem("500"))));
@@ -105,6 +108,9 @@ internal sealed partial class TodoApiDocument
         Path(TodoRoutes.ParkedTodos, withId: false,
             (HttpMethod.Get, Admin(Operation("ListParkedTodos", "admin", "Todos whose projection waits at an event it could not apply.", ["CorrelationId"], null,
                 ("200", Answer("The parked todos.", Schema("ParkedTodoList"))), Problem("401"), Problem("503"), Problem("500")))));
+        Path(TodoRoutes.ProjectionHealth, withId: false,
+            (HttpMethod.Get, Admin(Operation("GetTodoProjectionHealth", "admin", "The last health measurement per projection and lease, with every check.", ["CorrelationId"], null,
+                ("200", Answer("Every check passes.", Schema("ProjectionHealth"))), Problem("401"), Unhealthy("ProjectionHealth"), Problem("500")))));
         Path(TodoRoutes.ParkedTodoRetry, withId: true,
             (HttpMethod.Post, Admin(Operation("RetryParkedTodo", "admin", "Applies a parked todo's held events again.", ["CorrelationId"], null,
                 ("200", Answer("Projected again.", Schema("ParkedTodoResumed"))), Problem("401"), Problem("404"), Problem("409"), Problem("503"), Problem("500")))));
@@ -115,6 +121,15 @@ internal sealed partial class TodoApiDocument
         ("200", Answer("The todo after the change.", Schema("Todo"), [("ETag", true), ("ReadModelStale", false), .. Optional(WriteAnswerHeaders)])),
         Problem("400"), Problem("404"), Problem("409"), Problem("412"), Problem("413"), Problem("415"), Problem("422"), Problem("503"), Problem("500"),
     ];
+
+    /// <summary>A failed check answers its health body; a failure to measure at all, the usual problem.</summary>
+    private (string, IOpenApiResponse) Unhealthy(string schema)
+    {
+        var response = Answer("A check fails (the body names it), or the measurement itself failed (a problem): retry after Retry-After, the next measurement.",
+            Schema(schema), ("RetryAfter", true));
+        response.Content!["application/problem+json"] = new OpenApiMediaType { Schema = Schema("Problem") };
+        return ("503", response);
+    }
 
     private (string, IOpenApiResponse) NotModified() => ("304", Answer("The If-None-Match names the current representation.", null, ("ETag", true)));
 

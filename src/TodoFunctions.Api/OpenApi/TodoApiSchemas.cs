@@ -9,7 +9,7 @@ namespace TodoFunctions.Api.OpenApi;
 /// closed (<c>additionalProperties: false</c>), so a field added to a representation fails the sample test until it is
 /// documented; problems stay open, as RFC 9457 lets them carry extension members.
 /// </summary>
-internal static class TodoApiSchemas
+internal static partial class TodoApiSchemas
 {
     public static void AddTo(OpenApiDocument document)
     {
@@ -62,6 +62,7 @@ internal static class TodoApiSchemas
             }],
         };
         AddAdminSchemas(document, schemas);
+        AddHealthSchemas(document, schemas);
     }
 
     private static void AddAdminSchemas(OpenApiDocument document, IDictionary<string, IOpenApiSchema> schemas)

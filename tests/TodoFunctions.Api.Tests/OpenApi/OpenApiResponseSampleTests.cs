@@ -73,7 +73,11 @@ public sealed class OpenApiResponseSampleTests(LocalHostFixture fixture)
         await Sample(client, HttpMethod.Delete, "todos", null, ("Idempotency-Key", "a key\twith a tab"));
         await Sample(client, HttpMethod.Delete, "todos");
 
+        await Sample(client, HttpMethod.Get, "health");
+
         var admin = fixture.AdminClient;
+        await Sample(client, HttpMethod.Get, "admin/projections/todos/health");
+        await Sample(admin, HttpMethod.Get, "admin/projections/todos/health");
         await Sample(client, HttpMethod.Get, "admin/projections/todos");
         await Sample(admin, HttpMethod.Get, "admin/projections/todos");
         await Sample(admin, HttpMethod.Get, "admin/projections/todos/parked");
