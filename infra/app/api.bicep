@@ -95,10 +95,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'TodoStore__AlternateReadModelContainer', value: alternateReadModelContainerName }
         { name: 'TodoStore__LeasesContainer', value: leasesContainerName }
         // Commands write their read document themselves; the poll bounds only the statistics and the fallback path,
-        // and at 1 s the idle feed reads cost less than the lease upkeep (README, "Idle cost").
+        // and at 1 s the idle feed reads cost less than the lease upkeep (docs/benchmarks.md, "Idle cost").
         { name: 'TodoStore__ChangeFeedPollInterval', value: '00:00:01' }
         // The lease scans would then cost most of the idle RU: a lease another instance released is taken up within 5 s
-        // and a dead owner's within 20 s (expiry + acquire), against 1 s and 11 s by default (README, "Idle cost").
+        // and a dead owner's within 20 s (expiry + acquire), against 1 s and 11 s by default (docs/benchmarks.md, "Idle cost").
         { name: 'TodoStore__LeaseAcquireInterval', value: '00:00:05' }
         { name: 'TodoStore__LeaseRenewInterval', value: '00:00:05' }
         { name: 'TodoStore__LeaseExpirationInterval', value: '00:00:15' }

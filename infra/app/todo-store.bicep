@@ -144,6 +144,8 @@ module privateEndpointForSql '../core/network/private-endpoint.bicep' = if (priv
     subnetId: privateEndpoint!.subnetId
     dnsZoneId: privateEndpoint!.dnsZoneId
   }
+  // A control-plane operation on the account as well: after the others, never beside them (412, "exclusive lock").
+  dependsOn: [container, dataAccess]
 }
 
 output accountName string = account.name

@@ -76,6 +76,19 @@ public sealed class DeploymentAccessTests(CompiledInfrastructure infra)
         Assert.Equal(1, (int)assignments["copy"]!["batchSize"]!);
     }
 
+    [Fact]
+    public void The_Cosmos_DB_private_endpoint_waits_for_the_containers_and_the_role_assignments()
+    {
+        // The endpoint's connection is another control-plane operation on the account: the same 412 "exclusive lock".
+        var resources = ArmTemplate.WithModules(infra.Template).SelectMany(ArmTemplate.ResourcesOf).ToList();
+        var loopOf = (string type) => (string)resources.Single(resource => (string)resource["type"]! == type)["copy"]!["name"]!;
+        var endpoint = resources.Single(resource => (string?)resource["name"] == "pe-sql");
+
+        var dependencies = endpoint["dependsOn"]!.AsArray().Select(dependency => (string)dependency!).ToList();
+        Assert.Contains(loopOf("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers"), dependencies);
+        Assert.Contains(loopOf("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"), dependencies);
+    }
+
     private static IEnumerable<System.Text.Json.Nodes.JsonNode> CosmosAssignmentsToTheDeployer(DeploymentSnapshot snapshot) =>
         snapshot.OfType("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments")
             .Select(assignment => assignment["properties"]!)

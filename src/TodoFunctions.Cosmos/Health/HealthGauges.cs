@@ -6,13 +6,18 @@ namespace TodoFunctions.Cosmos.Health;
 /// The projection-health gauges of the <c>TodoFunctions</c> meter (the metrics contract's names), read from the last
 /// report: a gauge never measures by itself. Nothing is reported before the first measurement.
 /// </summary>
-internal static class HealthGauges
+public static class HealthGauges
 {
-    public static void Publish(Meter meter, Func<ProjectionHealthReport?> latest)
+    // Public for the alert rules' tests (infra/core/monitor/alerts.bicep reads these names).
+    public const string Parked = "todo.projection.parked";
+    public const string DeadLetters = "todo.dead_letters";
+    public const string StuckLeases = "todo.projection.stuck_leases";
+
+    internal static void Publish(Meter meter, Func<ProjectionHealthReport?> latest)
     {
-        meter.CreateObservableGauge("todo.projection.parked", () => Of<long>(latest(), report => [new(report.Observation.Parked.Count)]),
+        meter.CreateObservableGauge(Parked, () => Of<long>(latest(), report => [new(report.Observation.Parked.Count)]),
             unit: "{todo}", description: "Todos parked on an event their projection could not apply.");
-        meter.CreateObservableGauge("todo.dead_letters", () => Of<long>(latest(), report =>
+        meter.CreateObservableGauge(DeadLetters, () => Of<long>(latest(), report =>
                 report.Observation.DeadLetters is { } count ? [new(count)] : []),
             unit: "{message}", description: "Dead-letter messages waiting for an operator.");
         meter.CreateObservableGauge("todo.projection.backlog", () => PerProjection(latest(), (report, projection) =>
@@ -21,7 +26,7 @@ internal static class HealthGauges
         meter.CreateObservableGauge("todo.projection.oldest_unprojected_age", () => PerProjection(latest(), (report, projection) =>
                 report.OldestUnprojectedAge(projection).TotalSeconds),
             unit: "s", description: "Age of the oldest event a projection has not applied.");
-        meter.CreateObservableGauge("todo.projection.stuck_leases", () => PerProjection(latest(), (report, projection) =>
+        meter.CreateObservableGauge(StuckLeases, () => PerProjection(latest(), (report, projection) =>
                 report.Checks.Count(check => !check.Healthy && check.Name.StartsWith($"stuck:{projection}/", StringComparison.Ordinal))),
             unit: "{lease}", description: "Leases with pending work whose checkpoint has not moved for ProjectionHealth:StuckAfter.");
         meter.CreateObservableGauge("todo.projection.rebuild.progress", () => Of<double>(latest(), report =>

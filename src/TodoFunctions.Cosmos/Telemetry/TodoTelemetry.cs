@@ -12,6 +12,9 @@ public static class TodoTelemetry
     /// <summary>The name of the activity source and of the meter; the alert rules and dashboards read the instrument names below.</summary>
     public const string Name = "TodoFunctions";
 
+    /// <summary>The projection lag histogram's name, which the lag alert rule reads.</summary>
+    public const string ProjectionLagName = "todo.projection.lag";
+
     public static readonly ActivitySource Source = new(Name);
 
     private static readonly Meter Meter = new(Name);
@@ -22,7 +25,7 @@ public static class TodoTelemetry
     private static readonly Histogram<double> ReadYourWritesWait = Meter.CreateHistogram<double>(
         "todo.read_your_writes.wait", unit: "ms", description: "How long a write waited for the read model to show it, by outcome.");
     private static readonly Histogram<double> ProjectionLag = Meter.CreateHistogram<double>(
-        "todo.projection.lag", unit: "ms", description: "From an event's append to its projection's write, by projection.");
+        ProjectionLagName, unit: "ms", description: "From an event's append to its projection's write, by projection.");
     private static readonly Counter<long> ProjectedEvents = Meter.CreateCounter<long>("todo.projection.events", description: "Events applied, by projection (replays included).");
 
     /// <summary>Outcomes of <c>todo.read_your_writes.wait</c>.</summary>
