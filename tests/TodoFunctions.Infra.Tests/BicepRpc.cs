@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
 namespace TodoFunctions.Infra.Tests;
@@ -9,7 +10,7 @@ namespace TodoFunctions.Infra.Tests;
 /// takes a fraction of a fresh CLI process's start-up, which is what makes re-running the suite per breakage affordable.
 /// Requests are sent one at a time (Content-Length framing, as in the language server protocol).
 /// </summary>
-public sealed class BicepRpc : IAsyncDisposable
+public sealed partial class BicepRpc : IAsyncDisposable
 {
     private readonly Process process;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
@@ -27,8 +28,22 @@ public sealed class BicepRpc : IAsyncDisposable
         };
         startInfo.ArgumentList.Add("jsonrpc");
         startInfo.ArgumentList.Add("--stdio");
+        // The parameter files read azd's variables (AZURE_ENV_NAME, AZURE_LOCATION, …): without them, as on a machine
+        // with no azd environment, the snapshots take the files' fallbacks, whatever the caller's shell has set.
+        foreach (var variable in EnvironmentVariablesReadBy(BicepCli.InfraDirectory))
+        {
+            startInfo.Environment.Remove(variable);
+        }
+
         return new BicepRpc(Process.Start(startInfo)!);
     }
+
+    /// <summary>Every variable a <c>.bicepparam</c> file in <paramref name="infraDirectory"/> reads with <c>readEnvironmentVariable</c>.</summary>
+    public static IReadOnlySet<string> EnvironmentVariablesReadBy(string infraDirectory) =>
+        Directory.EnumerateFiles(infraDirectory, "*.bicepparam", SearchOption.AllDirectories)
+            .SelectMany(file => ReadEnvironmentVariable().Matches(File.ReadAllText(file)))
+            .Select(match => match.Groups["name"].Value)
+            .ToHashSet();
 
     /// <summary><c>bicep build</c>: the ARM template, and every compiler and linter diagnostic.</summary>
     public async Task<BicepCompilation> CompileAsync(string bicepFile)
@@ -119,6 +134,9 @@ public sealed class BicepRpc : IAsyncDisposable
         await output.ReadExactlyAsync(body);
         return body;
     }
+
+    [GeneratedRegex(@"readEnvironmentVariable\(\s*'(?<name>[^']+)'")]
+    private static partial Regex ReadEnvironmentVariable();
 
     private static async Task<string> ReadHeaderLineAsync(Stream output)
     {

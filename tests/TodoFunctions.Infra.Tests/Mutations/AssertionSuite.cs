@@ -21,19 +21,37 @@ public static class AssertionSuite
     public static int Count => Cases.Count;
 
     /// <summary>The assertions that fail against <paramref name="infra"/>, by class, method and arguments.</summary>
-    public static IReadOnlyList<string> FailuresAgainst(CompiledInfrastructure infra) =>
-        Cases.Where(test => Fails(test.TestClass, test.Method, test.Arguments, infra))
-            .Select(test => $"{test.TestClass.Name}.{test.Method.Name}({string.Join(", ", test.Arguments)})")
-            .ToList();
+    public static async Task<IReadOnlyList<string>> FailuresAgainstAsync(CompiledInfrastructure infra)
+    {
+        var failures = new List<string>();
+        foreach (var (testClass, method, arguments) in Cases)
+        {
+            if (await FailsAsync(testClass, method, arguments, infra))
+            {
+                failures.Add($"{testClass.Name}.{method.Name}({string.Join(", ", arguments)})");
+            }
+        }
 
-    private static bool Fails(Type testClass, MethodInfo method, object?[] arguments, CompiledInfrastructure infra)
+        return failures;
+    }
+
+    // An async test's assertions fail in the task it returns, so the task is awaited.
+    private static async Task<bool> FailsAsync(Type testClass, MethodInfo method, object?[] arguments, CompiledInfrastructure infra)
     {
         try
         {
-            method.Invoke(Activator.CreateInstance(testClass, infra), arguments);
+            if (method.Invoke(Activator.CreateInstance(testClass, infra), arguments) is Task test)
+            {
+                await test;
+            }
+
             return false;
         }
         catch (TargetInvocationException)
+        {
+            return true;
+        }
+        catch (Exception) when (method.ReturnType != typeof(void))
         {
             return true;
         }

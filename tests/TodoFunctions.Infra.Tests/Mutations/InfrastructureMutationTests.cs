@@ -15,10 +15,10 @@ public sealed class InfrastructureMutationTests(CompiledInfrastructure infra, IT
     private const int Workers = 2;
 
     [Fact]
-    public void The_unbroken_infrastructure_passes_every_assertion_the_mutation_test_re_runs()
+    public async Task The_unbroken_infrastructure_passes_every_assertion_the_mutation_test_re_runs()
     {
         Assert.True(AssertionSuite.Count > 50, $"only {AssertionSuite.Count} assertions found");
-        Assert.Empty(AssertionSuite.FailuresAgainst(infra));
+        Assert.Empty(await AssertionSuite.FailuresAgainstAsync(infra));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class InfrastructureMutationTests(CompiledInfrastructure infra, IT
                 try
                 {
                     await broken.InitializeAsync();
-                    caught.Add((breakage, AssertionSuite.FailuresAgainst(broken)));
+                    caught.Add((breakage, await AssertionSuite.FailuresAgainstAsync(broken)));
                 }
                 catch (InvalidOperationException notCompiling) when (notCompiling.Message.StartsWith("bicep/"))
                 {
