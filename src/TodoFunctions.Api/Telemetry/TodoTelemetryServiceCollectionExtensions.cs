@@ -45,7 +45,7 @@ public static class TodoTelemetryServiceCollectionExtensions
             options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing.AddSource(TodoTelemetry.Name, CosmosActivitySource).AddAspNetCoreInstrumentation())
+            .WithTracing(tracing => tracing.AddSource(TodoTelemetry.Name, CosmosActivitySource).AddProcessor(new CosmosRootSpanFilter()).AddAspNetCoreInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(TodoTelemetry.Name).AddAspNetCoreInstrumentation())
             .WithLogging(configureBuilder: null, configureOptions: logging =>
             {

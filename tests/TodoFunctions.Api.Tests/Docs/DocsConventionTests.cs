@@ -72,18 +72,28 @@ public sealed partial class DocsConventionTests
         && block.CommandLines.All(line => (line.StartsWith("curl ", StringComparison.Ordinal) && line.Contains("localhost:7071"))
                                           || Assignment().IsMatch(line));
 
-    private static bool IsRunOrCopied(string line, string copiedFrom) =>
-        RunHere.Contains(line) || copiedFrom.Contains(CommandBlock.Normalized(line), StringComparison.Ordinal);
+    private static bool IsRunOrCopied(string line, IReadOnlySet<string> copiedFrom) =>
+        RunHere.Contains(line) || copiedFrom.Contains(CommandBlock.Normalized(line));
 
-    /// <summary><c>.ci/run</c> and the test sources (except these docs tests, which must not vouch for themselves), blanks collapsed.</summary>
-    private static string CopiedCommandSources()
+    /// <summary>
+    /// The whole command lines a doc line may copy, blanks collapsed: each line of <c>.ci/run</c>, each line and each
+    /// string literal of the test sources (except these docs tests, which must not vouch for themselves). Whole lines
+    /// only, so a command named inside a comment or a longer command vouches for nothing.
+    /// </summary>
+    private static IReadOnlySet<string> CopiedCommandSources()
     {
         var root = DocsPage.RepositoryRoot;
         var own = Path.Combine(root, "tests", "TodoFunctions.Api.Tests", "Docs") + Path.DirectorySeparatorChar;
         var sources = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.StartsWith(own, StringComparison.Ordinal) && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
-            .Prepend(Path.Combine(root, ".ci", "run"));
-        return string.Join('\n', sources.Select(path => CommandBlock.Normalized(File.ReadAllText(path))));
+            .Select(File.ReadAllText)
+            .ToList();
+        return File.ReadAllLines(Path.Combine(root, ".ci", "run"))
+            .Concat(sources.SelectMany(source => source.Split('\n')))
+            .Concat(sources.SelectMany(source => StringLiteral().Matches(source).Select(literal => literal.Groups["text"].Value)))
+            .Select(CommandBlock.Normalized)
+            .Where(line => line.Length > 0)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Why <c>[VAR=value …] dotnet run … --project P [-- mode --option …]</c> would not run, or null.</summary>
@@ -104,6 +114,10 @@ public sealed partial class DocsConventionTests
         var unknown = named.Where(word => !source.Contains($"\"{word}\"", StringComparison.Ordinal)).ToList();
         return unknown.Count == 0 ? null : $"the program does not read {string.Join(", ", unknown)}";
     }
+
+    /// <summary>A one-line C# string literal (regular or interpolated), its text without the quotes.</summary>
+    [GeneratedRegex(@"\$?""(?<text>(?:[^""\\\n]|\\.)*)""")]
+    private static partial Regex StringLiteral();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=")]
     private static partial Regex Assignment();

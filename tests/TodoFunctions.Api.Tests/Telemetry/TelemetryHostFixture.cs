@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -18,6 +19,8 @@ public sealed class TelemetryHostFixture : LocalHostFixture
 
     public ExportedItems<MetricSnapshot> Metrics { get; } = new();
 
+    public ExportedItems<LogRecord> Logs { get; } = new();
+
     /// <summary>The metrics as of now: the meter provider is flushed first, so every measurement made so far is in.</summary>
     public IReadOnlyList<MetricSnapshot> CurrentMetrics()
     {
@@ -29,6 +32,7 @@ public sealed class TelemetryHostFixture : LocalHostFixture
     {
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
+        services.Configure<OpenTelemetryLoggerOptions>(logging => logging.AddInMemoryExporter(Logs));
     }
 }
 

@@ -7,7 +7,9 @@ const STATS_POLL_MS = 2000;
 
 const state = {
   root: '',
-  todos: [],            // { todo, etag } as last read, one GET per todo so each carries its own ETag
+  todos: [],            // { todo, etag } as listed, each with the ETag of the version it shows
+  seen: new Map(),      // todo id -> { todo, etag } from a write's answer or a GET: the list carries no ETags
+  timelineProbed: false,
   trash: [],
   features: { trash: true, timeline: true, stats: true },
   session: null,        // X-Session-Token of the last write: GETs then read a replica that has it
@@ -45,16 +47,32 @@ function say(text) { $('status').textContent = text; }
 
 async function readTodo(url) {
   const { response } = await send('GET', url);
-  return response.ok ? { todo: await response.json(), etag: response.headers.get('ETag') } : null;
+  return response.ok ? remember(await response.json(), response.headers.get('ETag')) : null;
+}
+
+function remember(todo, etag) {
+  const entry = { todo, etag };
+  if (todo && todo.id && etag) state.seen.set(todo.id, entry);
+  return entry;
+}
+
+// A listed todo keeps the ETag seen with exactly that representation; only one changed elsewhere (or never seen) is
+// read again, so a click costs the list, not one GET per todo.
+async function withEtag(listed) {
+  const seen = state.seen.get(listed.id);
+  if (seen && JSON.stringify(seen.todo) === JSON.stringify(listed)) return { todo: listed, etag: seen.etag };
+  return readTodo(listed.url);
 }
 
 async function refresh() {
   const { response } = await send('GET', state.root);
   if (!response.ok) { say(`Could not read the list: ${await problemText(response)}`); return; }
   const listed = await response.json();
-  state.todos = (await Promise.all(listed.map((todo) => readTodo(todo.url)))).filter(Boolean);
+  const ids = new Set(listed.map((todo) => todo.id));
+  for (const id of state.seen.keys()) if (!ids.has(id)) state.seen.delete(id);
+  state.todos = (await Promise.all(listed.map(withEtag))).filter(Boolean);
   if (state.features.trash) await refreshTrash();
-  if (state.features.timeline && state.todos.length > 0) await probeTimeline(state.todos[0].todo);
+  if (state.features.timeline && !state.timelineProbed && state.todos.length > 0) await probeTimeline(state.todos[0].todo);
   render();
   if (state.timelineOf) await showTimeline(state.timelineOf);
 }
@@ -71,6 +89,7 @@ async function refreshTrash() {
 }
 
 async function probeTimeline(todo) {
+  state.timelineProbed = true;
   const response = await probe(`${todo.url}/events?limit=1`);
   if (!response || response.status === 404) state.features.timeline = false;
 }
@@ -85,9 +104,17 @@ async function write(method, url, { body, etag, id, title }) {
     return false;
   }
   if (!response.ok) { say(`${method} failed: ${await problemText(response)}`); return false; }
+  await rememberAnswer(response);
   const caughtUp = response.headers.get('X-Read-Model-Caught-Up');
   if (id && caughtUp !== null) recordLag(id, response, caughtUp === 'true', ms);
   return true;
+}
+
+// The todo a write answers with, and its new ETag, is what the next write of it names.
+async function rememberAnswer(response) {
+  const etag = response.headers.get('ETag');
+  if (!etag || !(response.headers.get('Content-Type') || '').includes('json')) return;
+  try { remember(await response.clone().json(), etag); } catch { /* an answer without a todo: read it on refresh */ }
 }
 
 // The read-model lag of a write: at most its round trip when it answered caught up; else polled until a GET has it.
@@ -316,8 +343,9 @@ async function pollStats() {
 
 async function connect(root) {
   state.root = root.replace(/\/+$/, '');
-  Object.assign(state, { todos: [], trash: [], features: { trash: true, timeline: true, stats: true }, session: null, statsEtag: null });
+  Object.assign(state, { todos: [], trash: [], features: { trash: true, timeline: true, stats: true }, session: null, statsEtag: null, timelineProbed: false });
   state.lastWrite.clear();
+  state.seen.clear();
   closeTimeline();
   $('api-root').value = state.root;
   await refresh();
