@@ -47,6 +47,8 @@ internal sealed class ChangeFeedLeaseProbe(Container events, Container leases, T
                 while (estimator.HasMoreResults)
                 {
                     var page = await estimator.ReadNextAsync(bounded.Token);
+                    // Before the processor has written a lease the SDK answers an empty page whose headers throw NotImplementedException.
+                    if (page.Count == 0) continue;
                     charge += page.RequestCharge;
                     foreach (var state in page) backlogs[state.LeaseToken] = state.EstimatedLag;
                 }
