@@ -49,8 +49,7 @@ public sealed class LeaseTakeoverHealthTests(ITestOutputHelper output) : IAsyncL
         var oldest = lease.GetProperty("oldestUnprojectedAt").GetDateTimeOffset();
         Assert.InRange(oldest, before.AddMilliseconds(-1), after.AddMilliseconds(1));
         var reportedAge = todos.GetProperty("oldestUnprojectedAgeSeconds").GetDouble();
-        var trueAge = (stuck.GetProperty("observedAt").GetDateTimeOffset() - oldest).TotalSeconds;
-        output.WriteLine($"Oldest unprojected event: reported {reportedAge:0.000} s, appended {(after - before).TotalMilliseconds:0} ms window, {trueAge:0.000} s old when measured");
+        output.WriteLine($"Oldest unprojected event: reported {reportedAge:0.000} s old, appended within a {(after - before).TotalMilliseconds:0} ms window");
 
         var healthy = await WaitForDetailAsync(survivor.BaseAddress, detail => detail.GetProperty("status").GetString() == "healthy", "the survivor to take the leases over and catch up");
         var takeover = Stopwatch.GetElapsedTime(killed);

@@ -52,6 +52,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     public ReadModelPointers Pointers => host.Services.GetRequiredService<ReadModelPointers>();
     public ProjectionAdministration Admin => host.Services.GetRequiredService<ProjectionAdministration>();
     public TodoEventCodec Codec => host.Services.GetRequiredService<TodoEventCodec>();
+    public T Service<T>() where T : notnull => host.Services.GetRequiredService<T>();
     public Container Events => Container(TodoStoreLayout.EventsContainer);
     public Container ReadContainer => Container(TodoStoreLayout.ReadModelContainer);
     public Container AlternateReadContainer => Container(TodoStoreLayout.AlternateReadModelContainer);

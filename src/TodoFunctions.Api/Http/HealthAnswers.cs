@@ -23,8 +23,8 @@ internal static class HealthAnswers
             projection = new
             {
                 leases = observation.Leases.Select(lease => new { lease.Projection, lease.LeaseToken, lease.Owner, checkpointStalledSeconds = StalledSeconds(lease, observation), backlog = lease.Backlog }),
-                backlog = Projections(report).ToDictionary(projection => projection, projection => Backlog(observation, projection)),
-                oldestUnprojectedAgeSeconds = Projections(report).ToDictionary(projection => projection, projection => report.OldestUnprojectedAge(projection).TotalSeconds),
+                backlog = Projections(report).ToDictionary(projection => projection, report.Backlog),
+                oldestUnprojectedAgeSeconds = Projections(report).ToDictionary(projection => projection, projection => report.OldestUnprojectedAge(projection)?.TotalSeconds),
                 parked = observation.Parked.Count,
                 deadLetters = observation.DeadLetters,
                 rebuild = observation.Status?.Rebuild?.State,
@@ -46,8 +46,8 @@ internal static class HealthAnswers
             projections = Projections(report).Select(projection => new
             {
                 name = projection,
-                backlog = Backlog(observation, projection),
-                oldestUnprojectedAgeSeconds = report.OldestUnprojectedAge(projection).TotalSeconds,
+                backlog = report.Backlog(projection),
+                oldestUnprojectedAgeSeconds = report.OldestUnprojectedAge(projection)?.TotalSeconds,
                 changeFeedFailure = observation.ChangeFeedFailures.GetValueOrDefault(projection),
                 leases = observation.Leases.Where(lease => lease.Projection == projection).Select(lease => new
                 {
@@ -71,11 +71,7 @@ internal static class HealthAnswers
 
     private static string Status(ProjectionHealthReport report) => report.Healthy ? "healthy" : "unhealthy";
 
-    private static IEnumerable<string> Projections(ProjectionHealthReport report) =>
-        report.Observation.Leases.Select(lease => lease.Projection).Concat(report.Observation.ChangeFeedFailures.Keys).Distinct().Order();
-
-    private static long? Backlog(HealthObservation observation, string projection) =>
-        observation.ChangeFeedFailures.ContainsKey(projection) ? null : observation.Leases.Where(lease => lease.Projection == projection).Sum(lease => lease.Backlog ?? 0);
+    private static IEnumerable<string> Projections(ProjectionHealthReport report) => report.Observation.Projections.Order();
 
     private static double StalledSeconds(LeaseObservation lease, HealthObservation observation) =>
         lease.StalledSince is { } since ? (observation.ObservedAt - since).TotalSeconds : 0;

@@ -47,6 +47,8 @@ internal sealed class ChangeFeedLeaseProbe(Container events, Container leases, T
                 while (estimator.HasMoreResults)
                 {
                     var page = await estimator.ReadNextAsync(bounded.Token);
+                    // Before the processor has written a lease the SDK answers an empty page whose headers throw NotImplementedException.
+                    if (page.Count == 0) continue;
                     charge += page.RequestCharge;
                     foreach (var state in page) backlogs[state.LeaseToken] = state.EstimatedLag;
                 }
@@ -62,11 +64,15 @@ internal sealed class ChangeFeedLeaseProbe(Container events, Container leases, T
                 readings.Add(new LeaseReading(lease.LeaseToken, lease.Owner, lease.ContinuationToken, backlog, oldest));
             }
         }
-        catch (Exception exception) when (exception is CosmosException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is CosmosException or KeyNotFoundException or JsonException or InvalidDataException
+                                          || exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            failure = exception is CosmosException cosmos
-                ? $"{(int)cosmos.StatusCode} {cosmos.StatusCode}"
-                : $"no answer within {timeout.TotalSeconds:0.#} s";
+            failure = exception switch
+            {
+                CosmosException cosmos => $"{(int)cosmos.StatusCode} {cosmos.StatusCode}",
+                OperationCanceledException => $"no answer within {timeout.TotalSeconds:0.#} s",
+                _ => $"an unexpected change-feed answer ({exception.GetType().Name})",
+            };
             readings = [.. documents.Select(lease => new LeaseReading(lease.LeaseToken, lease.Owner, lease.ContinuationToken, Backlog: null, OldestUnprojectedAt: null))];
         }
         return new ProjectionReading(readings, failure, charge);
@@ -110,6 +116,7 @@ internal sealed class ChangeFeedLeaseProbe(Container events, Container leases, T
         if (continuationTemplates.TryGetValue(leaseToken, out var cached)) return (cached, 0);
         using var feed = events.GetChangeFeedStreamIterator(ChangeFeedStartFrom.Now(range), ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = 1 });
         using var response = await feed.ReadNextAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotModified) response.EnsureSuccessStatusCode();
         var template = JsonNode.Parse(response.ContinuationToken) ?? throw new InvalidDataException("The change feed answered without a continuation.");
         return (continuationTemplates.GetOrAdd(leaseToken, template), response.Headers.RequestCharge);
     }

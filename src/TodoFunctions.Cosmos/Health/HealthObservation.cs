@@ -11,6 +11,8 @@ public sealed record LeaseObservation(
 /// <summary>
 /// What one measurement found. A <c>…Failure</c> is why a dependency did not answer (<c>null</c>: it did);
 /// <see cref="ChangeFeedFailures"/> names, per projection, why its change feed could not be estimated.
+/// <see cref="Projections"/> are the configured ones (a projection whose processor never started has no lease);
+/// <see cref="MonitoredSince"/> is when this instance's monitor started, the grace before a missing lease counts.
 /// </summary>
 public sealed record HealthObservation(
     DateTimeOffset ObservedAt,
@@ -21,4 +23,6 @@ public sealed record HealthObservation(
     IReadOnlyList<ParkedTodo> Parked,
     long? DeadLetters,
     ProjectionStatus? Status,
-    double RequestCharge);
+    double RequestCharge,
+    IReadOnlyList<string> Projections,
+    DateTimeOffset MonitoredSince);

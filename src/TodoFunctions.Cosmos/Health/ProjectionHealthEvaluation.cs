@@ -16,11 +16,19 @@ public sealed record ProjectionHealthReport(HealthObservation Observation, IRead
 
     public bool Ready => Checks.Where(check => check.Name is Cosmos or Storage).All(check => check.Healthy);
 
-    /// <summary>The age of the oldest event a projection has not applied; zero when it has applied every one.</summary>
-    public TimeSpan OldestUnprojectedAge(string projection) =>
-        Observation.Leases.Where(lease => lease.Projection == projection).Min(lease => lease.OldestUnprojectedAt) is { } oldest
-            ? Max(Observation.ObservedAt - oldest, TimeSpan.Zero)
-            : TimeSpan.Zero;
+    /// <summary>The age of the oldest event a projection has not applied: zero when it has applied every one, <c>null</c> when unknown.</summary>
+    public TimeSpan? OldestUnprojectedAge(string projection) =>
+        !BacklogKnown(projection) ? null
+        : Leases(projection).Min(lease => lease.OldestUnprojectedAt) is { } oldest ? Max(Observation.ObservedAt - oldest, TimeSpan.Zero)
+        : TimeSpan.Zero;
+
+    /// <summary>The events a projection has not applied, as estimated; <c>null</c> when unknown (no lease, or its change feed could not be read).</summary>
+    public long? Backlog(string projection) => BacklogKnown(projection) ? Leases(projection).Sum(lease => lease.Backlog ?? 0) : null;
+
+    private bool BacklogKnown(string projection) =>
+        !Observation.ChangeFeedFailures.ContainsKey(projection) && Leases(projection).Any() && Leases(projection).All(lease => lease.Backlog is not null);
+
+    private IEnumerable<LeaseObservation> Leases(string projection) => Observation.Leases.Where(lease => lease.Projection == projection);
 
     internal static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;
 }
@@ -39,11 +47,11 @@ public static class ProjectionHealthEvaluation
         if (observation.CosmosFailure is not null) return new ProjectionHealthReport(observation, checks);
 
         var report = new ProjectionHealthReport(observation, checks);
-        foreach (var projection in observation.Leases.Select(lease => lease.Projection).Concat(observation.ChangeFeedFailures.Keys).Distinct().Order())
+        foreach (var projection in observation.Projections)
         {
-            var age = report.OldestUnprojectedAge(projection);
-            checks.Add(new HealthCheck($"lag:{projection}", age <= thresholds.MaxLag,
-                $"The oldest event not yet projected by {projection} is {Seconds(age)} old.", $"{ProjectionHealthOptions.SectionName}:MaxLag = {thresholds.MaxLag}"));
+            var leases = observation.Leases.Count(lease => lease.Projection == projection);
+            checks.Add(Leases(projection, leases, thresholds.StuckAfter, now - observation.MonitoredSince));
+            if (leases > 0) checks.Add(Lag(report, projection, observation.ChangeFeedFailures.GetValueOrDefault(projection), thresholds.MaxLag));
         }
         foreach (var lease in observation.Leases)
             checks.Add(Stuck(lease, observation.ChangeFeedFailures.GetValueOrDefault(lease.Projection), thresholds.StuckAfter, now));
@@ -53,6 +61,24 @@ public static class ProjectionHealthEvaluation
                 status.Rebuild is { } rebuild ? $"Rebuild {rebuild.RequestId} is {rebuild.State}, last saved at {rebuild.SavedAt:O}." : "No rebuild is running.",
                 $"{TodoStoreOptions.SectionName}:RebuildStallTimeout = {rebuildStallTimeout}"));
         return report;
+    }
+
+    /// <summary>The report of a measurement that failed as a whole: unhealthy, naming why, so a health call never answers 500.</summary>
+    public static ProjectionHealthReport MeasurementFailed(HealthObservation nothingObserved, string failure) =>
+        new(nothingObserved, [new HealthCheck("measurement", false, $"The measurement failed: {failure}.")]);
+
+    /// <summary>A projection without a lease has no processor running for it: unhealthy once the monitor has run for <c>StuckAfter</c>.</summary>
+    private static HealthCheck Leases(string projection, int leases, TimeSpan stuckAfter, TimeSpan monitored) =>
+        new($"leases:{projection}", leases > 0 || monitored < stuckAfter,
+            leases > 0 ? $"{projection} has {leases} lease(s)." : $"{projection} has no lease: its change-feed processor has not started ({Seconds(monitored)} since this monitor started).",
+            $"{ProjectionHealthOptions.SectionName}:StuckAfter = {stuckAfter}");
+
+    private static HealthCheck Lag(ProjectionHealthReport report, string projection, string? changeFeedFailure, TimeSpan maxLag)
+    {
+        var threshold = $"{ProjectionHealthOptions.SectionName}:MaxLag = {maxLag}";
+        return report.OldestUnprojectedAge(projection) is { } age
+            ? new HealthCheck($"lag:{projection}", age <= maxLag, $"The oldest event not yet projected by {projection} is {Seconds(age)} old.", threshold)
+            : new HealthCheck($"lag:{projection}", false, $"The lag of {projection} is unknown: its change feed cannot be read ({changeFeedFailure ?? "no estimate"}).", threshold);
     }
 
     private static HealthCheck Dependency(string name, string? failure, string answers) =>

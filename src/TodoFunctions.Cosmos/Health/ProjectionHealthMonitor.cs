@@ -27,6 +27,9 @@ public sealed class ProjectionHealthMonitor : BackgroundService
     private readonly HashSet<string> loggedStuck = [];
     private readonly SemaphoreSlim measuring = new(1, 1);
     private readonly Meter meter = new(MeterName);
+    private readonly DateTimeOffset started;
+    private readonly Cadence parkedCadence;
+    private IReadOnlyList<ParkedTodo> parked = [];
     private volatile ProjectionHealthReport? latest;
 
     internal ProjectionHealthMonitor(
@@ -42,10 +45,14 @@ public sealed class ProjectionHealthMonitor : BackgroundService
         rebuildStallTimeout = store.RebuildStallTimeout;
         this.clock = clock;
         this.logger = logger;
+        started = clock.GetUtcNow();
+        parkedCadence = new Cadence(thresholds.ParkedRefreshInterval);
         HealthGauges.Publish(meter, () => latest);
     }
 
     public TimeSpan RefreshInterval => thresholds.RefreshInterval;
+
+    private IReadOnlyList<string> Configured => [.. projections.Select(projection => projection.Projection)];
 
     /// <summary>
     /// The last report, never waiting for a measurement under way (measured now only when there is none yet); a report
@@ -53,7 +60,7 @@ public sealed class ProjectionHealthMonitor : BackgroundService
     /// </summary>
     public async Task<ProjectionHealthReport> CurrentAsync(CancellationToken cancellationToken)
     {
-        var report = latest ?? await MeasureAsync(cancellationToken);
+        var report = latest ?? await FirstMeasurementAsync(cancellationToken);
         var age = clock.GetUtcNow() - report.Observation.ObservedAt;
         var limit = thresholds.RefreshInterval + 4 * thresholds.ProbeTimeout;
         return age <= limit
@@ -68,7 +75,7 @@ public sealed class ProjectionHealthMonitor : BackgroundService
         {
             try
             {
-                await MeasureAsync(stoppingToken);
+                await MeasureAsync(reuseLatest: false, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -84,11 +91,29 @@ public sealed class ProjectionHealthMonitor : BackgroundService
         base.Dispose();
     }
 
-    private async Task<ProjectionHealthReport> MeasureAsync(CancellationToken cancellationToken)
+    /// <summary>A measurement that fails as a whole is a report with a failed <c>measurement</c> check (503), never an error (500).</summary>
+    private async Task<ProjectionHealthReport> FirstMeasurementAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await MeasureAsync(reuseLatest: true, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "Measuring the projections' health failed.");
+            var nothingObserved = new HealthObservation(clock.GetUtcNow(), null, null, new Dictionary<string, string>(), [], [], null, null, 0,
+                Configured, started);
+            return ProjectionHealthEvaluation.MeasurementFailed(nothingObserved, exception.GetType().Name);
+        }
+    }
+
+    /// <summary>One measurement at a time; concurrent first health calls share the one that the first of them made.</summary>
+    private async Task<ProjectionHealthReport> MeasureAsync(bool reuseLatest, CancellationToken cancellationToken)
     {
         await measuring.WaitAsync(cancellationToken);
         try
         {
+            if (reuseLatest && latest is { } measured) return measured;
             var report = ProjectionHealthEvaluation.Evaluate(await ObserveAsync(cancellationToken), thresholds, rebuildStallTimeout);
             LogStuckOnce(report);
             latest = report;
@@ -107,7 +132,6 @@ public sealed class ProjectionHealthMonitor : BackgroundService
         var storage = CountDeadLettersAsync(bounded.Token, cancellationToken);
         var leases = new List<LeaseObservation>();
         var changeFeedFailures = new Dictionary<string, string>();
-        IReadOnlyList<ParkedTodo> parked = [];
         ProjectionStatus? status = null;
         string? cosmosFailure = null;
         double charge = 0;
@@ -124,7 +148,7 @@ public sealed class ProjectionHealthMonitor : BackgroundService
                     stalls.Observe(projection, lease.LeaseToken, lease.Checkpoint, lease.Backlog, now), lease.OldestUnprojectedAt)));
             }
             status = await administration.GetStatusAsync(bounded.Token);
-            parked = await administration.ListParkedAsync(bounded.Token);
+            if (parkedCadence.Due(clock.GetUtcNow())) parked = await administration.ListParkedAsync(bounded.Token);
         }
         catch (Exception exception) when (exception is CosmosException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -133,7 +157,8 @@ public sealed class ProjectionHealthMonitor : BackgroundService
                 : $"Cosmos DB did not answer ({exception.GetType().Name}).";
         }
         var (deadLetterCount, storageFailure) = await storage;
-        return new HealthObservation(clock.GetUtcNow(), cosmosFailure, storageFailure, changeFeedFailures, leases, parked, deadLetterCount, status, charge);
+        return new HealthObservation(clock.GetUtcNow(), cosmosFailure, storageFailure, changeFeedFailures, leases, parked, deadLetterCount, status, charge,
+            Configured, started);
     }
 
     private async Task<(long? Count, string? Failure)> CountDeadLettersAsync(CancellationToken bounded, CancellationToken cancellationToken)

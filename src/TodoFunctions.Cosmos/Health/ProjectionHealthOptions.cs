@@ -22,6 +22,12 @@ public sealed class ProjectionHealthOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How often the parked todos are listed (a query across partitions): far less often than the rest, since a todo
+    /// counts only once parked for <see cref="MaxParkedAge"/>.
+    /// </summary>
+    public TimeSpan ParkedRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long one step of a measurement (a projection's change-feed estimate, the store reads, the queue count) may
     /// take before it counts as not answering: the SDK retries a failing read for much longer by itself.
     /// </summary>

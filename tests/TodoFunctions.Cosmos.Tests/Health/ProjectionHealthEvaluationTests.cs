@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using TodoFunctions.Cosmos.Health;
 
 namespace TodoFunctions.Cosmos.Tests.Health;
@@ -54,9 +55,87 @@ public sealed class ProjectionHealthEvaluationTests
             ChangeFeedFailures = new Dictionary<string, string> { ["todos"] = "503 ServiceUnavailable" },
         };
 
-        var failed = Assert.Single(Evaluate(observation).Checks, check => !check.Healthy);
+        var failed = Assert.Single(Evaluate(observation).Checks, check => !check.Healthy && check.Name.StartsWith("stuck:"));
         Assert.Equal("stuck:todos/0", failed.Name);
         Assert.Contains("change feed cannot be read (503 ServiceUnavailable)", failed.Detail);
+    }
+
+    [Fact]
+    public void While_a_change_feed_cannot_be_read_its_lag_is_unknown_and_fails_not_zero()
+    {
+        var observation = Observation(Lease("todos", backlog: null), Lease("statistics")) with
+        {
+            ChangeFeedFailures = new Dictionary<string, string> { ["todos"] = "503 ServiceUnavailable" },
+        };
+
+        var report = Evaluate(observation);
+
+        var failed = Assert.Single(report.Checks, check => !check.Healthy);
+        Assert.Equal("lag:todos", failed.Name);
+        Assert.Contains("unknown", failed.Detail);
+        Assert.Contains("503 ServiceUnavailable", failed.Detail);
+        Assert.Null(report.OldestUnprojectedAge("todos"));
+        Assert.Null(report.Backlog("todos"));
+        Assert.Equal(TimeSpan.Zero, report.OldestUnprojectedAge("statistics"));
+    }
+
+    [Fact]
+    public void The_backlog_and_age_gauges_publish_nothing_for_a_projection_whose_change_feed_cannot_be_read()
+    {
+        var report = Evaluate(Observation(Lease("todos", backlog: null), Lease("statistics", backlog: 4, oldestUnprojectedAt: Now.AddSeconds(-2))) with
+        {
+            ChangeFeedFailures = new Dictionary<string, string> { ["todos"] = "503 ServiceUnavailable" },
+        });
+        using var meter = new Meter($"health-gauges-{Guid.NewGuid()}");
+        HealthGauges.Publish(meter, () => report);
+        var published = new List<(string Instrument, double Value, object? Projection)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) => { if (instrument.Meter == meter) listening.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => published.Add((instrument.Name, value, Projection(tags))));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => published.Add((instrument.Name, value, Projection(tags))));
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal([("todo.projection.backlog", 4d, "statistics")], published.Where(measurement => measurement.Instrument == "todo.projection.backlog"));
+        Assert.Equal([("todo.projection.oldest_unprojected_age", 2d, "statistics")], published.Where(measurement => measurement.Instrument == "todo.projection.oldest_unprojected_age"));
+    }
+
+    [Fact]
+    public void A_configured_projection_without_a_lease_fails_its_leases_check_once_the_monitor_has_run_for_StuckAfter()
+    {
+        var justStarted = Evaluate(Observation(Lease("todos")) with { MonitoredSince = Now - Thresholds.StuckAfter + TimeSpan.FromSeconds(1) });
+        var failed = Assert.Single(Evaluate(Observation(Lease("todos")) with { MonitoredSince = Now - Thresholds.StuckAfter }).Checks, check => !check.Healthy);
+
+        Assert.True(justStarted.Healthy);
+        Assert.Equal("leases:statistics", failed.Name);
+        Assert.Equal("ProjectionHealth:StuckAfter = 00:02:00", failed.Threshold);
+        Assert.Contains("has not started", failed.Detail);
+    }
+
+    [Fact]
+    public void A_measurement_that_failed_as_a_whole_is_unhealthy_naming_why()
+    {
+        var report = ProjectionHealthEvaluation.MeasurementFailed(Observation(), "InvalidDataException");
+
+        var failed = Assert.Single(report.Checks);
+        Assert.False(report.Healthy);
+        Assert.Equal("measurement", failed.Name);
+        Assert.Contains("InvalidDataException", failed.Detail);
+    }
+
+    [Fact]
+    public void The_parked_list_is_read_at_the_first_measurement_then_only_once_its_interval_has_passed()
+    {
+        var cadence = new Cadence(TimeSpan.FromMinutes(1));
+
+        Assert.True(cadence.Due(Now));
+        Assert.False(cadence.Due(Now.AddSeconds(5)));
+        Assert.False(cadence.Due(Now.AddSeconds(59)));
+        Assert.True(cadence.Due(Now.AddMinutes(1)));
+        Assert.False(cadence.Due(Now.AddMinutes(1).AddSeconds(5)));
     }
 
     [Fact]
@@ -114,7 +193,15 @@ public sealed class ProjectionHealthEvaluationTests
 
     private static HealthObservation Observation(params LeaseObservation[] leases) => new(
         Now, CosmosFailure: null, StorageFailure: null, new Dictionary<string, string>(),
-        leases.Length > 0 ? leases : [Lease("todos"), Lease("statistics")], Parked: [], DeadLetters: 0, Status: null, RequestCharge: 0);
+        leases.Length > 0 ? leases : [Lease("todos"), Lease("statistics")], Parked: [], DeadLetters: 0, Status: null, RequestCharge: 0,
+        Projections: ["todos", "statistics"], MonitoredSince: Now.AddHours(-1));
+
+    private static object? Projection(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+            if (tag.Key == "projection") return tag.Value;
+        return null;
+    }
 
     private static LeaseObservation Lease(string projection, long? backlog = 0, DateTimeOffset? stalledSince = null, DateTimeOffset? oldestUnprojectedAt = null, string owner = "host") =>
         new(projection, "0", owner, backlog, stalledSince, oldestUnprojectedAt);
