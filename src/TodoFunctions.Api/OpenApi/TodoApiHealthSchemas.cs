@@ -20,20 +20,20 @@ internal static partial class TodoApiSchemas
                     ("projection", Of(JsonSchemaType.String)), ("leaseToken", Of(JsonSchemaType.String)), ("owner", Of(JsonSchemaType.String | JsonSchemaType.Null)),
                     ("checkpointStalledSeconds", Seconds()), ("backlog", nullableCount)))),
                 ("backlog", MapOf("Estimated events not yet projected, per projection; null when its change feed cannot be read.", nullableCount)),
-                ("oldestUnprojectedAgeSeconds", MapOf("Per projection.", Seconds())),
+                ("oldestUnprojectedAgeSeconds", MapOf("Per projection; null when its change feed cannot be read.", UnknownOrSeconds())),
                 ("parked", Count()), ("deadLetters", nullableCount),
                 ("rebuild", Of(JsonSchemaType.String | JsonSchemaType.Null, description: "The running rebuild's state, if any.")))),
             ("failed", ArrayOf(Closed("A failed check.", ["name", "detail", "threshold"],
                 ("name", Of(JsonSchemaType.String)), ("detail", Of(JsonSchemaType.String)), ("threshold", threshold)))));
         schemas["HealthCheck"] = Closed("One verdict of a measurement.", ["name", "healthy", "detail", "threshold"],
-            ("name", Of(JsonSchemaType.String, description: "cosmos, storage, lag:{projection}, stuck:{projection}/{lease}, parked, rebuild, measurement.")),
+            ("name", Of(JsonSchemaType.String, description: "cosmos, storage, leases:{projection}, lag:{projection}, stuck:{projection}/{lease}, parked, rebuild, measurement.")),
             ("healthy", Boolean()), ("detail", Of(JsonSchemaType.String)), ("threshold", threshold));
         schemas["ProjectionHealth"] = Closed("The last measurement per projection and lease, for operators.",
             ["status", "observedAt", "ready", "requestCharge", "projections", "deadLetters", "readModel", "checks"],
             ("status", Status()), ("observedAt", DateTime()), ("ready", Boolean()),
             ("requestCharge", Of(JsonSchemaType.Number, "double", "The request units the measurement cost.")),
             ("projections", ArrayOf(Closed("One projection.", ["name", "backlog", "oldestUnprojectedAgeSeconds", "changeFeedFailure", "leases", "parked"],
-                ("name", Of(JsonSchemaType.String)), ("backlog", nullableCount), ("oldestUnprojectedAgeSeconds", Seconds()),
+                ("name", Of(JsonSchemaType.String)), ("backlog", nullableCount), ("oldestUnprojectedAgeSeconds", UnknownOrSeconds()),
                 ("changeFeedFailure", Of(JsonSchemaType.String | JsonSchemaType.Null)),
                 ("leases", ArrayOf(Closed("A change-feed lease.", ["leaseToken", "owner", "backlog", "stalledSince", "checkpointStalledSeconds", "oldestUnprojectedAt"],
                     ("leaseToken", Of(JsonSchemaType.String)), ("owner", Of(JsonSchemaType.String | JsonSchemaType.Null)), ("backlog", nullableCount),
@@ -56,4 +56,6 @@ internal static partial class TodoApiSchemas
         new() { Type = JsonSchemaType.Object, Description = description, AdditionalProperties = values };
 
     private static OpenApiSchema Seconds() => new() { Type = JsonSchemaType.Number, Format = "double", Minimum = "0" };
+
+    private static OpenApiSchema UnknownOrSeconds() => new() { Type = JsonSchemaType.Number | JsonSchemaType.Null, Format = "double", Minimum = "0" };
 }
