@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Json;
 using Newtonsoft.Json.Linq;
@@ -41,6 +42,8 @@ public sealed class DocumentJson
 
     /// <summary>Takes the object at the reader's current token (its start) as it is in <paramref name="input"/>, the
     /// whole span the reader reads, reading the top-level values it needs on the way; leaves the reader on its end.</summary>
+    // Hot at start: see JournalLine.Read.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DocumentJson Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> input)
     {
         if (reader.TokenType != JsonTokenType.StartObject)

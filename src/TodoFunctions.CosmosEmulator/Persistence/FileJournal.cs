@@ -63,7 +63,7 @@ public sealed class FileJournal : IJournal
             else
                 JournalFile.TruncateTornLine(segments.SegmentPath(activeSegment));
             appender = segments.OpenForAppend(activeSegment, durable);
-            tailBytes = tail.Sum(number => new FileInfo(segments.SegmentPath(number)).Length);
+            tailBytes = segments.SegmentBytes(tail);
         }
         catch
         {
@@ -89,10 +89,13 @@ public sealed class FileJournal : IJournal
     /// Then converts the journal of an earlier build, or compacts a long tail, in the background.</summary>
     public void Replay(Action<JournalEntry> apply)
     {
-        if (checkpoint != JournalSegments.NoCheckpoint)
-            Checkpoint.Replay(segments.CheckpointPath(checkpoint), apply);
-        foreach (var segment in segments.SegmentsAfter(checkpoint))
-            JournalFile.Replay(segments.SegmentPath(segment), apply);
+        ReplayMemory.Run(segments.BytesFrom(checkpoint), () =>
+        {
+            if (checkpoint != JournalSegments.NoCheckpoint)
+                Checkpoint.Replay(segments.CheckpointPath(checkpoint), apply);
+            foreach (var segment in segments.SegmentsAfter(checkpoint))
+                JournalFile.Replay(segments.SegmentPath(segment), apply);
+        });
         lock (gate)
         {
             if ((upgraded || tailBytes >= compactAfterBytes) && running.IsCompleted)

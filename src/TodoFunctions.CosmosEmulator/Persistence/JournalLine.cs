@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -52,6 +53,10 @@ internal static class JournalLine
     /// <summary>Reads one line's entry with a System.Text.Json reader over its bytes: each document is kept as its
     /// slice of the line (see <see cref="DocumentJson"/>). Throws <see cref="System.Text.Json.JsonException"/> or
     /// <see cref="InvalidDataException"/> when the line is not a journal entry.</summary>
+    // Replay runs these once per document, hundreds of thousands of times, from the first moment of a start: compiled
+    // optimized at once, they skip the slow first tier and the switch to the optimized code midway (measured: a cold start
+    // of 100 MB spent more time compiling than a warm one spent replaying).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JournalEntry Read(ReadOnlySpan<byte> line)
     {
         var json = new Utf8JsonReader(line, ReaderOptions);
@@ -154,6 +159,7 @@ internal static class JournalLine
         json.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<DocumentChange> ReadChanges(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
     {
         json.Read();
@@ -164,6 +170,7 @@ internal static class JournalLine
         return changes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DocumentChange ReadChange(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
     {
         Expect(json.TokenType == JsonTokenType.StartObject, "A document change is not a JSON object.");

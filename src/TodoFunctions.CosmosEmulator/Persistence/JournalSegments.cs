@@ -38,6 +38,13 @@ internal class JournalSegments(string directory)
             .Order()
             .ToList();
 
+    /// <summary>The bytes a start reads: the files of <paramref name="checkpoint"/> and the segments after it.</summary>
+    public long BytesFrom(long checkpoint) =>
+        SegmentBytes(SegmentsAfter(checkpoint))
+        + (checkpoint == NoCheckpoint ? 0 : new DirectoryInfo(CheckpointPath(checkpoint)).EnumerateFiles().Sum(file => file.Length));
+
+    public long SegmentBytes(IEnumerable<long> segments) => segments.Sum(number => new FileInfo(SegmentPath(number)).Length);
+
     /// <summary>
     /// After a crash: keeps the latest complete checkpoint and what follows it; removes unfinished checkpoints and
     /// whatever a complete one replaced (older checkpoints, the segments it covers), which a compaction stopped

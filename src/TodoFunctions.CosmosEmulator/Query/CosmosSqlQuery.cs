@@ -88,7 +88,7 @@ public sealed class CosmosSqlQuery
         IEnumerable<EvaluationScope> sources = _statement.Alias is null ? [noDocument] : documents.Select(document => noDocument with { Document = document });
         var matching = sources.Where(IsMatch);
         IEnumerable<(JToken? Value, RowPosition Position)> rows = _aggregates.Count > 0
-            ? [(Value: ProjectAggregates(matching.ToList(), parameters), Position: new RowPosition([], null))]
+            ? [(Value: ProjectAggregates(matching, parameters), Position: new RowPosition([], null))]
             : matching.Select(row => (Value: Project(row), Position: PositionOf(row)));
         if (!inSortOrder) rows = rows.OrderBy(row => row.Position, _order);
         var defined = rows.Where(row => row.Value is not null).Select(row => new QueryRow(row.Value!, row.Position));
@@ -103,13 +103,29 @@ public sealed class CosmosSqlQuery
         new([.. _statement.OrderBy.Select(key => key.Expression.Evaluate(row))], row.Document?.Value<string>("_rid"));
 
     /// <summary>Without GROUP BY, an aggregate query folds all matching documents into exactly one result row.</summary>
-    private JToken? ProjectAggregates(IReadOnlyList<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
+    /// <remarks>One pass that keeps the arguments' values, not the documents: a full scan holds one parsed document at a time.</remarks>
+    private JToken? ProjectAggregates(IEnumerable<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
     {
+        var arguments = _aggregates.ToDictionary(call => call, _ => new List<JToken>(), ReferenceEqualityComparer.Instance);
+        foreach (var row in rows)
+            foreach (var call in _aggregates)
+                if (call.Argument.Evaluate(row) is { } value)
+                    arguments[call].Add(Detached(value));
         var values = new Dictionary<AggregateCall, JToken?>(ReferenceEqualityComparer.Instance);
         foreach (var call in _aggregates)
-            values[call] = call.Aggregate.Compute([.. rows.Select(row => call.Argument.Evaluate(row)).OfType<JToken>()]);
+            values[call] = call.Aggregate.Compute(arguments[call]);
         return Project(new EvaluationScope(null, parameters, values));
     }
+
+    // A value inside its document's tree would keep the whole tree alive. An aggregate needs a primitive's value, and
+    // of an array or object only that it is one (COUNT counts it; the others are undefined over it).
+    private static JToken Detached(JToken value) => value switch
+    {
+        { Parent: null } => value,
+        JValue primitive => new JValue(primitive),
+        JArray => new JArray(),
+        _ => new JObject(),
+    };
 
     private static string PathName(SqlExpression path) => path switch
     {
