@@ -94,7 +94,7 @@ public sealed class FileJournal : IJournal
             if (checkpoint != JournalSegments.NoCheckpoint)
                 Checkpoint.Replay(segments.CheckpointPath(checkpoint), apply);
             foreach (var segment in segments.SegmentsAfter(checkpoint))
-                JournalFile.Replay(segments.SegmentPath(segment), apply);
+                JournalFile.ReplayReadingAhead(segments.SegmentPath(segment), apply);
         });
         lock (gate)
         {

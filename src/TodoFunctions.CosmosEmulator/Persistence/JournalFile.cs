@@ -43,10 +43,19 @@ internal static class JournalFile
         }
     }
 
+    // Enough parsed entries to keep the thread applying them busy, few enough to hold little memory.
+    private const int EntriesReadAhead = 64;
+
     /// <summary>Applies every entry of the file in order; whatever makes an entry fail, the message names its line.</summary>
-    public static void Replay(string path, Action<JournalEntry> apply)
+    public static void Replay(string path, Action<JournalEntry> apply) => Replay(path, Read(path), apply);
+
+    /// <summary>As <see cref="Replay(string, Action{JournalEntry})"/>, parsing on another thread meanwhile.</summary>
+    public static void ReplayReadingAhead(string path, Action<JournalEntry> apply) =>
+        Replay(path, ReadAhead.Of(Read(path), EntriesReadAhead), apply);
+
+    private static void Replay(string path, IEnumerable<(JournalEntry Entry, int LineNumber)> entries, Action<JournalEntry> apply)
     {
-        foreach (var (entry, lineNumber) in Read(path))
+        foreach (var (entry, lineNumber) in entries)
         {
             try
             {
