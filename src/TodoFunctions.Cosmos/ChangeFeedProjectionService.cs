@@ -25,6 +25,7 @@ internal sealed class ChangeFeedProjectionService(
     ILogger<ChangeFeedProjectionService> logger) : IHostedService
 {
     private ChangeFeedProcessor? processor;
+    private volatile bool stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +46,11 @@ internal sealed class ChangeFeedProjectionService(
         }, cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => processor?.StopAsync() ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        stopping = true;
+        return processor?.StopAsync() ?? Task.CompletedTask;
+    }
 
     private ChangeFeedProcessor Build(TodoStoreOptions settings) =>
         client.GetContainer(settings.DatabaseName, settings.EventsContainer)
@@ -69,7 +74,11 @@ internal sealed class ChangeFeedProjectionService(
 
     private Task LogErrorAsync(string leaseToken, Exception exception)
     {
-        logger.LogError(exception, "Change feed lease {LeaseToken} failed; its batch will be delivered again.", leaseToken);
+        // Stopping cancels the batch in hand: the shutdown working, which an alert on errors must not page anyone for.
+        if (stopping && exception is ChangeFeedProcessorUserException { InnerException: OperationCanceledException })
+            logger.LogInformation("Change feed lease {LeaseToken} stopped with the host during a batch; the batch will be delivered again.", leaseToken);
+        else
+            logger.LogError(exception, "Change feed lease {LeaseToken} failed; its batch will be delivered again.", leaseToken);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -62,12 +63,12 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
     /// do not pay for refreshing it; rebuild tests make the window short. The projector gives up on a todo that makes
     /// no progress after a few seconds, not the default half minute, so tests of a lasting outage end soon. A
     /// <paramref name="schema"/> other than today's runs the store as a later (or earlier) release would; a
-    /// <paramref name="clock"/> stamps the events with its time.
+    /// <paramref name="clock"/> stamps the events with its time; <paramref name="logs"/> receives what the host logs.
     /// </summary>
     public static async Task<TodoStoreHarness> StartAsync(
         CosmosEndpoint endpoint, bool withProjector, string? databaseName = null, TimeSpan? readYourWritesTimeout = null, TimeSpan? pointerCacheDuration = null,
         TimeSpan? projectionProgressTimeout = null, IReadOnlyDictionary<string, string?>? settings = null, EventSchema? schema = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, ILoggerProvider? logs = null)
     {
         var ownsDatabase = databaseName is null;
         databaseName ??= endpoint.UniqueName("todos");
@@ -84,6 +85,7 @@ internal sealed class TodoStoreHarness : IAsyncDisposable
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
+        if (logs is not null) builder.Services.AddSingleton(logs);
         if (schema is not null) builder.Services.AddSingleton(schema);
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddTodoCosmos(configuration);
