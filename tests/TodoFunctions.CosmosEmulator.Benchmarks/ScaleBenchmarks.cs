@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Newtonsoft.Json.Linq;
 using TodoFunctions.CosmosEmulator.Tests.Persistence;
@@ -14,6 +15,7 @@ using TodoFunctions.CosmosEmulator.Tests.Persistence;
 internal static class ScaleBenchmarks
 {
     private const string SizesVariable = "EMULATOR_SCALE_MB";
+    private const string KeptDataVariable = "EMULATOR_SCALE_DATA";
     private const string DefaultSizes = "0,10,100";
     private const long Megabyte = 1_000_000;
     private const int InFlight = 500;
@@ -42,9 +44,10 @@ internal static class ScaleBenchmarks
             Console.WriteLine(line);
 
         var results = new List<(ScaleFill Fill, IReadOnlyList<ScaleRestart> Restarts)>();
+        var keptData = Environment.GetEnvironmentVariable(KeptDataVariable);
         foreach (var megabytes in sizes)
         {
-            var fill = await FillAsync(megabytes);
+            var fill = KeptFill(keptData, megabytes) ?? await FillAsync(megabytes, keptData);
             try
             {
                 var restarts = new List<ScaleRestart>();
@@ -54,7 +57,8 @@ internal static class ScaleBenchmarks
             }
             finally
             {
-                Directory.Delete(fill.Directory, recursive: true);
+                if (keptData is null)
+                    Directory.Delete(fill.Directory, recursive: true);
             }
         }
 
@@ -77,11 +81,28 @@ internal static class ScaleBenchmarks
         return [.. sizes.Distinct().Order()];
     }
 
-    private static async Task<ScaleFill> FillAsync(int megabytes)
+    /// <summary>A directory an earlier run filled and kept under <paramref name="keptData"/>, with that fill's
+    /// figures: restarts can be measured again (on a quieter machine, or after a change to replay) without refilling.</summary>
+    private static ScaleFill? KeptFill(string? keptData, int megabytes)
+    {
+        var record = keptData is null ? null : FillRecordPath(KeptDirectory(keptData, megabytes));
+        if (record is null || !File.Exists(record))
+            return null;
+        var fill = JsonSerializer.Deserialize<ScaleFill>(File.ReadAllText(record))!;
+        Console.WriteLine($"{megabytes} MB: reusing {fill.Directory}, filled by an earlier run ({fill.Documents:N0} documents; its journal is what starts have left of it)");
+        return fill;
+    }
+
+    private static string KeptDirectory(string keptData, int megabytes) => Path.Combine(Path.GetFullPath(keptData), $"{megabytes}MB");
+
+    // Beside the data directory, not in it: the emulator owns what is inside.
+    private static string FillRecordPath(string directory) => directory + ".fill.json";
+
+    private static async Task<ScaleFill> FillAsync(int megabytes, string? keptData)
     {
         var (documents, jsonBytes) = ScaleDocuments.CountFor(megabytes * Megabyte);
         Console.WriteLine($"{megabytes} MB: filling a fresh data directory with {documents:N0} documents ({jsonBytes / (double)documents:N0} bytes of JSON on average)…");
-        var directory = Directory.CreateTempSubdirectory("emulator-scale-").FullName;
+        var directory = keptData is null ? Directory.CreateTempSubdirectory("emulator-scale-").FullName : FreshDirectory(KeptDirectory(keptData, megabytes));
         using var emulator = StandaloneEmulatorProcess.Start("--port", "0", "--data-dir", directory);
         var connectionString = await emulator.WaitUntilListeningAsync(StartTimeout);
         using var pointClient = CreateClient(connectionString, bulk: false);
@@ -117,8 +138,19 @@ internal static class ScaleBenchmarks
             $"{(bulkRefused ? "point writes" : "through bulk mode")} at {importPerSecond:N0}/s ({InFlight} in flight)");
         await StopAsync(emulator);
         // Rates of a few writes say nothing: only samples of a thousand or more are reported.
-        return new ScaleFill(megabytes, directory, documents, jsonBytes,
+        var fill = new ScaleFill(megabytes, directory, documents, jsonBytes,
             sample.Count >= 1000 ? pointPerSecond : null, imported.Count >= 1000 ? importPerSecond : null, bulkRefused);
+        if (keptData is not null)
+            File.WriteAllText(FillRecordPath(directory), JsonSerializer.Serialize(fill));
+        return fill;
+    }
+
+    // A directory without its fill record is what an interrupted fill left: it starts again from nothing.
+    private static string FreshDirectory(string path)
+    {
+        if (Directory.Exists(path))
+            Directory.Delete(path, recursive: true);
+        return Directory.CreateDirectory(path).FullName;
     }
 
     private static async Task<ScaleRestart> RestartAsync(ScaleFill fill, int run)
