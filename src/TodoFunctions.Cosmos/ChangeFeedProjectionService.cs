@@ -76,7 +76,7 @@ internal sealed class ChangeFeedProjectionService(
     {
         // Stopping cancels the batch in hand: the shutdown working, which an alert on errors must not page anyone for.
         if (stopping && exception is ChangeFeedProcessorUserException { InnerException: OperationCanceledException })
-            logger.LogInformation("Change feed lease {LeaseToken} stopped with the host during a batch; the batch will be delivered again.", leaseToken);
+            logger.LogInformation(exception, "Change feed lease {LeaseToken} stopped with the host during a batch; the batch will be delivered again.", leaseToken);
         else
             logger.LogError(exception, "Change feed lease {LeaseToken} failed; its batch will be delivered again.", leaseToken);
         return Task.CompletedTask;

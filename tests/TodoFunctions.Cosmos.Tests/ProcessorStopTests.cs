@@ -45,6 +45,7 @@ public sealed class ProcessorStopTests(CosmosEndpoint endpoint) : IClassFixture<
 
         var errors = logs.Entries.Where(entry => entry.Level >= LogLevel.Error).Select(entry => $"{entry.Category}: {entry.Message}").ToList();
         Assert.True(errors.Count == 0, string.Join('\n', errors));
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Information && entry.Message.Contains("stopped with the host during a batch", StringComparison.Ordinal));
         await using var restarted = await TodoStoreHarness.StartAsync(endpoint, withProjector: true, databaseName);
         await TodoStoreHarness.EventuallyAsync(async () => await restarted.ReadModel.GetAsync(created, default) is not null);
     }

@@ -88,7 +88,8 @@ internal static class ScaleBenchmarks
         var record = keptData is null ? null : FillRecordPath(KeptDirectory(keptData, megabytes));
         if (record is null || !File.Exists(record))
             return null;
-        var fill = JsonSerializer.Deserialize<ScaleFill>(File.ReadAllText(record))!;
+        // Where it is now: the kept folder may have been moved or copied since.
+        var fill = JsonSerializer.Deserialize<ScaleFill>(File.ReadAllText(record))! with { Directory = KeptDirectory(keptData!, megabytes) };
         Console.WriteLine($"{megabytes} MB: reusing {fill.Directory}, filled by an earlier run ({fill.Documents:N0} documents; its journal is what starts have left of it)");
         return fill;
     }

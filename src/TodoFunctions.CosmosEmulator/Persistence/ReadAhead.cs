@@ -20,6 +20,10 @@ internal static class ReadAhead
                 foreach (var item in source)
                     ready.Add(item, stop.Token);
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumer stopped: nothing is waiting for the rest.
+            }
             finally
             {
                 ready.CompleteAdding();
@@ -36,6 +40,7 @@ internal static class ReadAhead
             // The consumer stopped early (it failed, or had enough): the producer must not go on reading.
             stop.Cancel();
             Task.WaitAny(producer);
+            _ = producer.Exception; // observed: a consumer that failed first reports its own failure
         }
     }
 }

@@ -17,8 +17,9 @@ internal static class ReplayMemory
     private const long SmallestReplayBytes = 16L * 1024 * 1024;
 
     // Measured: replay allocates about 1.8 bytes per byte of journal (the store's copy of each document, its
-    // entries, and the versions later lines replace); the region must cover that.
-    private const double AllocatedPerReplayedByte = 2.5;
+    // entries, and the versions later lines replace), an eighth of it in large objects (the store's growing tables).
+    private const double AllocatedPerReplayedByte = 2.0;
+    private const int LargeObjectShare = 8;
 
     private static int regionHeld;
 
@@ -31,15 +32,18 @@ internal static class ReplayMemory
         }
         try
         {
-            var entered = TryEnter((long)(replayBytes * AllocatedPerReplayedByte));
+            if (!TryEnter((long)(replayBytes * AllocatedPerReplayedByte)))
+            {
+                replay();
+                return;
+            }
             try
             {
                 replay();
             }
             finally
             {
-                if (entered && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-                    GC.EndNoGCRegion();
+                Leave();
             }
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
@@ -52,16 +56,28 @@ internal static class ReplayMemory
     // The runtime refuses a region larger than it can set aside (or while another caller holds one): replay as usual.
     private static bool TryEnter(long bytes)
     {
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (bytes > available / 4)
+        if (bytes > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4)
             return false;
         try
         {
-            return GC.TryStartNoGCRegion(bytes);
+            return GC.TryStartNoGCRegion(bytes, bytes / LargeObjectShare);
         }
         catch (Exception refused) when (refused is ArgumentOutOfRangeException or InvalidOperationException)
         {
             return false;
+        }
+    }
+
+    private static void Leave()
+    {
+        try
+        {
+            GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
+            // The region had already ended: the replay (or another thread of this process) allocated past it, or
+            // something collected. Either way collections are back, which is all leaving it means.
         }
     }
 }

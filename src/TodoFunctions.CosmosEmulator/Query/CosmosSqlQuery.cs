@@ -106,25 +106,25 @@ public sealed class CosmosSqlQuery
     /// <remarks>One pass that keeps the arguments' values, not the documents: a full scan holds one parsed document at a time.</remarks>
     private JToken? ProjectAggregates(IEnumerable<EvaluationScope> rows, IReadOnlyDictionary<string, JToken> parameters)
     {
-        var arguments = _aggregates.ToDictionary(call => call, _ => new List<JToken>(), ReferenceEqualityComparer.Instance);
+        var arguments = _aggregates.Select(_ => new List<JToken>()).ToArray();
         foreach (var row in rows)
-            foreach (var call in _aggregates)
-                if (call.Argument.Evaluate(row) is { } value)
-                    arguments[call].Add(Detached(value));
+            for (var index = 0; index < _aggregates.Count; index++)
+                if (_aggregates[index].Argument.Evaluate(row) is { } value)
+                    arguments[index].Add(Detached(value));
         var values = new Dictionary<AggregateCall, JToken?>(ReferenceEqualityComparer.Instance);
-        foreach (var call in _aggregates)
-            values[call] = call.Aggregate.Compute(arguments[call]);
+        for (var index = 0; index < _aggregates.Count; index++)
+            values[_aggregates[index]] = _aggregates[index].Aggregate.Compute(arguments[index]);
         return Project(new EvaluationScope(null, parameters, values));
     }
 
-    // A value inside its document's tree would keep the whole tree alive. An aggregate needs a primitive's value, and
-    // of an array or object only that it is one (COUNT counts it; the others are undefined over it).
+    // A value inside its document's tree would keep the whole tree alive (a document itself, for COUNT(c)). An
+    // aggregate needs a primitive's value, and of an array or object only that it is one (see SqlAggregate).
     private static JToken Detached(JToken value) => value switch
     {
-        { Parent: null } => value,
-        JValue primitive => new JValue(primitive),
         JArray => new JArray(),
-        _ => new JObject(),
+        JObject => new JObject(),
+        JValue { Parent: not null } primitive => new JValue(primitive),
+        _ => value,
     };
 
     private static string PathName(SqlExpression path) => path switch

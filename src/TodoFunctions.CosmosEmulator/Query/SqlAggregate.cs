@@ -2,7 +2,8 @@ using Newtonsoft.Json.Linq;
 
 namespace TodoFunctions.CosmosEmulator.Query;
 
-/// <summary>A supported aggregate function: it folds the values of its argument over all matching documents (undefined ones are skipped).</summary>
+/// <summary>A supported aggregate function: it folds the values of its argument over all matching documents (undefined
+/// ones are skipped). Of an array or object value it reads only the type: a query hands it empty ones in their place.</summary>
 internal sealed record SqlAggregate(string Name, Func<IReadOnlyList<JToken>, JToken?> Compute)
 {
     private static readonly Dictionary<string, SqlAggregate> ByName = new SqlAggregate[]

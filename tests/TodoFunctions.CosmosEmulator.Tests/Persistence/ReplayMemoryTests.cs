@@ -5,7 +5,7 @@ namespace TodoFunctions.CosmosEmulator.Tests.Persistence;
 
 /// <summary>A large replay runs without collections, and every way out of that (a small replay, another replay
 /// holding the region, a replay that outgrows its estimate) still replays everything.</summary>
-[Collection(nameof(ReplayMemoryTests))] // the no-GC region is process-wide
+[Collection(nameof(ReplayMemoryTests))]
 public sealed class ReplayMemoryTests
 {
     private const long LargeReplay = 64L * 1024 * 1024;
@@ -57,8 +57,10 @@ public sealed class ReplayMemoryTests
     {
         var kept = new List<byte[]>();
         var leftTheRegion = false;
+        var entered = false;
         ReplayMemory.Run(LargeReplay, () =>
         {
+            entered = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
             for (var allocated = 0L; allocated < 4 * LargeReplay && !leftTheRegion; allocated += 1 << 20)
             {
                 kept.Add(new byte[1 << 20]);
@@ -66,8 +68,13 @@ public sealed class ReplayMemoryTests
             }
         });
 
+        Assert.True(entered);
         Assert.True(leftTheRegion);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         GC.KeepAlive(kept);
     }
 }
+
+/// <summary>The no-GC region is process-wide: another test collecting or allocating heavily meanwhile would end it.</summary>
+[CollectionDefinition(nameof(ReplayMemoryTests), DisableParallelization = true)]
+public sealed class ReplayMemoryTestsRunAlone;
