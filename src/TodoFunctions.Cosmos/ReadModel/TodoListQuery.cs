@@ -35,9 +35,15 @@ internal static class TodoListQuery
         if (after is not null && !range.Holds(after)) throw new InvalidListPositionException();
         var documents = new List<TodoViewDocument>(limit);
         using var iterator = container.GetItemQueryIterator<TodoViewDocument>(Between(after ?? range.After, range), null, new QueryRequestOptions { MaxItemCount = limit, SessionToken = sessionToken });
+        var leftOver = false;
         while (documents.Count < limit && iterator.HasMoreResults)
-            documents.AddRange((await iterator.ReadNextAsync(cancellationToken)).Take(limit - documents.Count));
-        var more = documents.Count == limit && iterator.HasMoreResults;
+        {
+            var page = await iterator.ReadNextAsync(cancellationToken);
+            // After a short page the next one may hold more than the limit leaves room for, and be the last.
+            leftOver = page.Count > limit - documents.Count;
+            documents.AddRange(page.Take(limit - documents.Count));
+        }
+        var more = documents.Count == limit && (leftOver || iterator.HasMoreResults);
         return new TodoPage([.. documents.Select(document => document.ToView())], more ? documents[^1].ListPosition : null);
     }
 
