@@ -1,5 +1,6 @@
 using System.Globalization;
 using TodoFunctions.Cosmos;
+using TodoFunctions.Domain;
 
 namespace TodoFunctions.ChaosSoak;
 
@@ -58,11 +59,25 @@ internal sealed record RepeatedSighting(ListWalk Walk, Guid Todo, IReadOnlyList<
         VersionsShowing(Sightings[^1], log).Select(version => (TimeSpan?)(Walk.StartedAtUtc - log.Streams[Todo].First(e => e.Version == version).Timestamp)).FirstOrDefault();
 
     /// <summary>The versions of the todo's log whose state is what <paramref name="sighting"/> showed.</summary>
-    public IEnumerable<long> VersionsShowing(Sighting sighting, StoredLog log) =>
-        log.Streams.GetValueOrDefault(Todo, [])
+    public IEnumerable<long> VersionsShowing(Sighting sighting, StoredLog log)
+    {
+        var stream = log.Streams.GetValueOrDefault(Todo, []);
+        var purged = log.IsPurged(Todo);
+        return stream
             .Where(e => log.StateAt(Todo, e.Version) is { IsDeleted: false } state
-                && (state.Title, state.Completed, state.Order, state.DueDate) == (sighting.Title, sighting.Completed, sighting.Order, sighting.DueDate))
+                && (purged ? TitleSetBy(stream, e.Version) : state.Title) == sighting.Title
+                && (state.Completed, state.Order, state.DueDate) == (sighting.Completed, sighting.Order, sighting.DueDate))
             .Select(e => e.Version);
+    }
+
+    /// <summary>
+    /// A purge masks the titles in its todo's events, but each title the workload sends names the request that sent it
+    /// (a keyed twin sent again keeps its first's body): the title at a version is the one its last titling event's request sent.
+    /// </summary>
+    private static string? TitleSetBy(IReadOnlyList<EventDocument> stream, long version) =>
+        stream.LastOrDefault(e => e.Version <= version && e.Type is nameof(TodoCreated) or nameof(TodoTitleUpdated)) is { } titled
+            ? $"todo {titled.CorrelationId.Replace("-again", "", StringComparison.Ordinal)}"
+            : null;
 
     public static IEnumerable<RepeatedSighting> In(ListWalk walk) =>
         walk.Seen.GroupBy(sighting => sighting.Id).Where(todo => todo.Count() > 1).Select(todo => new RepeatedSighting(walk, todo.Key, [.. todo]));
