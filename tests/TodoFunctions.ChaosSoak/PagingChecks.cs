@@ -28,7 +28,7 @@ internal static class PagingChecks
 
     /// <summary>
     /// Each page continues strictly after the position the previous one ended at, and a page is in position order, so
-    /// whatever the writes, a walk's positions only go up. A todo missing from the log (purged) is left out.
+    /// whatever the writes, a walk's positions only go up. A todo the log does not hold (none should be) is left out.
     /// </summary>
     private static void CheckPositionsIncrease(ListWalk walk, IReadOnlyDictionary<Guid, DateTimeOffset> createdAt, Violations violations)
     {
