@@ -1,10 +1,26 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace TodoFunctions.ChaosSoak;
 
-/// <summary>One walk of the paged list: its pages' answers, the ids they listed in order, and when it ran.</summary>
-internal sealed record ListWalk(string CorrelationId, int Limit, TimeSpan StartedAt, TimeSpan EndedAt, IReadOnlyList<Exchange> Pages, IReadOnlyList<Guid> Seen)
+/// <summary>
+/// One todo as one page of a walk listed it: where (page and index, both from 1), and the fields that place it in
+/// the list (its order) or tell which write it shows (the title is unique to the write that set it).
+/// </summary>
+internal sealed record Sighting(Guid Id, int Page, int Index, int? Order, string Title, bool Completed, DateOnly? DueDate)
+{
+    public override string ToString() =>
+        $"page {Page} #{Index}: order {Order?.ToString() ?? "none"}, '{Title}', completed {Completed}, due {DueDate?.ToString("O") ?? "none"}";
+}
+
+/// <summary>
+/// One walk of the paged list: its pages' answers, the todos they listed in order, the list position each page's
+/// next link continues after (null for a page without one), and when it ran, on the workload's clock and the wall clock.
+/// </summary>
+internal sealed record ListWalk(
+    string CorrelationId, int Limit, TimeSpan StartedAt, TimeSpan EndedAt, DateTimeOffset StartedAtUtc,
+    IReadOnlyList<Exchange> Pages, IReadOnlyList<Sighting> Seen, IReadOnlyList<string?> PageEnds)
 {
     /// <summary>The last page answered 200 without a next link.</summary>
     public bool Complete { get; init; }
@@ -26,20 +42,22 @@ internal static class ListWalker
         var host = random.Next(SoakCluster.Hosts);
         var root = cluster.BaseAddress(host) ?? cluster.BaseAddress((host + 1) % SoakCluster.Hosts)!;
         Uri? next = new(root, $"todos?limit={limit}");
-        var startedAt = clock.Elapsed;
+        var (startedAt, startedAtUtc) = (clock.Elapsed, DateTimeOffset.UtcNow);
         var pages = new List<Exchange>();
-        var seen = new List<Guid>();
+        var seen = new List<Sighting>();
+        var pageEnds = new List<string?>();
         while (next is not null && pages.Count < MaxPages)
         {
-            var page = await ReadPageAsync(http, clock, next, $"{correlationId}-page-{pages.Count + 1}", seen);
+            var page = await ReadPageAsync(http, clock, next, $"{correlationId}-page-{pages.Count + 1}", pages.Count + 1, seen);
             pages.Add(page.Exchange);
+            pageEnds.Add(page.Next is null ? null : CursorPosition(page.Next));
             record(page.Exchange);
             next = page.Next;
         }
-        return new ListWalk(correlationId, limit, startedAt, clock.Elapsed, pages, seen) { Complete = pages[^1].Status == 200 && next is null };
+        return new ListWalk(correlationId, limit, startedAt, clock.Elapsed, startedAtUtc, pages, seen, pageEnds) { Complete = pages[^1].Status == 200 && next is null };
     }
 
-    private static async Task<(Exchange Exchange, Uri? Next)> ReadPageAsync(HttpClient http, Stopwatch clock, Uri page, string correlationId, List<Guid> seen)
+    private static async Task<(Exchange Exchange, Uri? Next)> ReadPageAsync(HttpClient http, Stopwatch clock, Uri page, string correlationId, int number, List<Sighting> seen)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, page);
         request.Headers.Add("X-Correlation-Id", correlationId);
@@ -54,13 +72,29 @@ internal static class ListWalker
             };
             if (exchange.Status != 200) return (exchange, null);
             using var todos = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            seen.AddRange(todos.RootElement.EnumerateArray().Select(todo => todo.GetProperty("id").GetGuid()));
+            seen.AddRange(todos.RootElement.EnumerateArray().Select((todo, index) => SightingOf(todo, number, index + 1)));
             return (exchange, NextLink(response, page));
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
             return (new Exchange(RequestKind.Read, correlationId, false, null, null, false, null, null, elapsed.Elapsed, exception.GetType().Name) { Method = "GET", SentAt = sentAt }, null);
         }
+    }
+
+    private static Sighting SightingOf(JsonElement todo, int page, int index)
+    {
+        var order = todo.GetProperty("order");
+        return new Sighting(todo.GetProperty("id").GetGuid(), page, index, order.ValueKind == JsonValueKind.Null ? null : order.GetInt32(),
+            todo.GetProperty("title").GetString()!, todo.GetProperty("completed").GetBoolean(), ReadModelChecks.DueDateOf(todo));
+    }
+
+    /// <summary>The list position a next link's cursor continues after: the API's cursor is base64url JSON whose <c>after</c> is that position.</summary>
+    private static string? CursorPosition(Uri next)
+    {
+        var cursor = QueryHelpers.ParseQuery(next.Query).GetValueOrDefault("cursor").ToString();
+        if (cursor.Length == 0) return null;
+        using var json = JsonDocument.Parse(WebEncoders.Base64UrlDecode(cursor));
+        return json.RootElement.TryGetProperty("after", out var after) ? after.GetString() : null;
     }
 
     public static Uri? NextLink(HttpResponseMessage response, Uri page) =>

@@ -1,36 +1,57 @@
+using TodoFunctions.Cosmos;
+
 namespace TodoFunctions.ChaosSoak;
 
 /// <summary>
-/// The walks of the paged list held against the writes of their time: a todo that no write touched while a walk ran
-/// appears in it at most once (one whose order changed may appear at its new position too), and a page answers 200
-/// or 503 with Retry-After.
+/// The walks of the paged list: a walk's todos come in strictly increasing list position, it lists a todo again only
+/// where the read model moved it forward in its history while the walk ran, and a page answers 200 or 503 with
+/// Retry-After.
 /// </summary>
 internal static class PagingChecks
 {
-    public const string NoDuplicateUntouched = "a list walk shows a todo no write touched during the walk at most once";
+    public const string PositionsIncrease = "a list walk lists todos in strictly increasing list position (a keyset page never goes back)";
+    public const string RepeatsMovedForward = "a list walk lists a todo again only at a later version of it: one the read model moved during the walk";
     public const string PageAnswers = "every page of a list walk answers 200, or 503 with Retry-After";
 
-    // A write reaches the list through the change feed: one answered shortly before the walk may still move a todo
-    // during it. Twice the read-your-writes wait: under the fault plan a write answered caught-up=false after that wait
-    // can take longer still (a clean-clone run saw one todo listed twice with no write within 5 s of its walk; not
-    // proven to be this). A wider bound leaves no todo untouched in a short run.
-    private static readonly TimeSpan ProjectionLag = TimeSpan.FromSeconds(10);
-
-    public static void Check(IEnumerable<ListWalk> walks, IReadOnlyCollection<Exchange> exchanges, Violations violations)
+    public static void Check(IEnumerable<ListWalk> walks, IReadOnlyCollection<Exchange> exchanges, StoredLog log, Violations violations)
     {
-        var writes = exchanges.Where(e => e.IsWrite).ToList();
+        var createdAt = log.Streams.Keys.ToDictionary(id => id, id => log.StreamOf(id).CreatedAt);
         foreach (var walk in walks)
         {
             foreach (var page in walk.Pages.Where(p => p.Status is not null && p.Status != 200 && !(p.Status == 503 && p.HasRetryAfter)))
                 violations.Add(PageAnswers, page.ToString());
-            foreach (var twice in walk.Seen.GroupBy(id => id).Where(id => id.Count() > 1).Select(id => id.Key))
-                if (!writes.Any(write => Touches(write, twice) && write.SentAt <= walk.EndedAt && write.EndedAt + ProjectionLag >= walk.StartedAt))
-                    violations.Add(NoDuplicateUntouched, $"walk {walk.CorrelationId} (limit {walk.Limit}, {walk.Pages.Count} pages) listed {twice} {walk.Seen.Count(id => id == twice)} times");
+            CheckPositionsIncrease(walk, createdAt, violations);
+            foreach (var repeated in RepeatedSighting.In(walk).Where(repeated => !repeated.MovedForward(log)))
+                violations.Add(RepeatsMovedForward, repeated.Describe(log, exchanges));
         }
     }
 
-    /// <summary>Whether the write aimed at the todo; a delete-all only removes todos, which cannot repeat one.</summary>
-    private static bool Touches(Exchange write, Guid todo) => write.TodoId == todo || write.Answer?.Id == todo;
+    /// <summary>
+    /// Each page continues strictly after the position the previous one ended at, and a page is in position order, so
+    /// whatever the writes, a walk's positions only go up. A todo the log does not hold (none should be) is left out.
+    /// </summary>
+    private static void CheckPositionsIncrease(ListWalk walk, IReadOnlyDictionary<Guid, DateTimeOffset> createdAt, Violations violations)
+    {
+        (Sighting Sighting, string Position)? previous = null;
+        foreach (var sighting in walk.Seen)
+        {
+            if (!createdAt.TryGetValue(sighting.Id, out var created)) continue;
+            var position = ListPosition.For(sighting.Id, sighting.Order, created);
+            if (previous is { } last && string.CompareOrdinal(position, last.Position) <= 0)
+                violations.Add(PositionsIncrease, $"walk {walk.CorrelationId} (limit {walk.Limit}) listed {sighting.Id} ({sighting}) at {position} after {last.Sighting.Id} ({last.Sighting}) at {last.Position}");
+            previous = (sighting, position);
+        }
+    }
 
-    public static int DuplicatesOf(ListWalk walk) => walk.Seen.Count - walk.Seen.Distinct().Count();
+    /// <summary>How long before their walks began the events that moved the repeated todos were appended: the lag a time window would have had to allow.</summary>
+    public static string RepeatFigures(IEnumerable<ListWalk> walks, StoredLog log)
+    {
+        var ages = walks.SelectMany(RepeatedSighting.In).Select(repeated => repeated.MovingEventAge(log)).OfType<TimeSpan>().Select(age => age.TotalSeconds).Order().ToList();
+        return ages.Count == 0
+            ? "Repeats within a walk: none"
+            : $"Repeats within a walk: {ages.Count}; the event each later sighting shows was appended from {ages[0]:0.0} s to {ages[^1]:0.0} s before its walk began " +
+              $"(median {ages[ages.Count / 2]:0.0} s; more than 10 s before: {ages.Count(age => age > 10)})";
+    }
+
+    public static int DuplicatesOf(ListWalk walk) => walk.Seen.Count - walk.Seen.DistinctBy(sighting => sighting.Id).Count();
 }

@@ -40,7 +40,7 @@ try
     await readModel.CheckNothingParkedAsync(violations);
     AnswerChecks.Check(workload.Exchanges, log, violations);
     IdempotencyChecks.Check(workload.Exchanges, log, violations);
-    PagingChecks.Check(workload.Walks, workload.Exchanges, violations);
+    PagingChecks.Check(workload.Walks, workload.Exchanges, log, violations);
     var sessionReads = SessionReadChecks.Check(workload.SessionReads, log, violations);
     var monotonicReads = MonotonicReadChecks.Check(workload.Exchanges, workload.SessionReads, options.ReplicaLagMs > 0, violations);
     var trashSize = await TrashChecks.CheckAsync(cluster, http, log, violations);
@@ -48,6 +48,7 @@ try
     var purged = await PurgeChecks.CheckAsync(cosmos.GetDatabase(SoakCluster.DatabaseName), cluster, http, log, workload.Exchanges, violations);
 
     SoakFigures.Print(injected, workload.Exchanges, workload.Walks, convergence);
+    Console.WriteLine(PagingChecks.RepeatFigures(workload.Walks, log));
     Console.WriteLine(sessionReads);
     Console.WriteLine(monotonicReads);
     SoakFigures.PrintTrashAndStatistics(workload.Exchanges, purged, trashSize, statistics);

@@ -63,6 +63,6 @@ internal static class SoakFigures
         var pages = walks.SelectMany(walk => walk.Pages).ToList();
         Console.WriteLine($"List walks (limit 1-20, following Link): {walks.Count}, {walks.Count(walk => walk.Complete)} to the end; pages {pages.Count} (" +
             string.Join(", ", pages.GroupBy(p => p.Status?.ToString() ?? p.Failure).OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count()}")) +
-            $"); todos listed {walks.Sum(walk => walk.Seen.Count)}, repeats within a walk {walks.Sum(PagingChecks.DuplicatesOf)} (all of todos written during the walk unless reported below)");
+            $"); todos listed {walks.Sum(walk => walk.Seen.Count)}, repeats within a walk {walks.Sum(PagingChecks.DuplicatesOf)} (each one the read model moved forward during the walk unless reported below)");
     }
 }

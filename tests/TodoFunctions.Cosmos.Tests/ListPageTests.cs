@@ -63,6 +63,26 @@ public sealed class ListPageTests(CosmosEndpoint endpoint) : IClassFixture<Cosmo
         Assert.Equal(ListPosition.For(last.Id, last.Order, last.CreatedAt), first.After);
     }
 
+    [Fact]
+    public async Task A_write_answered_before_a_walk_began_moves_its_todo_during_the_walk_when_the_projector_applies_it_then_so_the_walk_lists_it_again_further_on()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var first = await store.CreateAsync("first", waitForReadModel: true, order: 1);
+        var moved = await store.CreateAsync("moved", waitForReadModel: true, order: 2);
+        var last = await store.CreateAsync("last", waitForReadModel: true, order: 3);
+        // Answered without waiting: nothing writes the read model but the projector, however late it runs.
+        await store.Commands.ExecuteAsync(moved, new Domain.UpdateTodo(Order: 4), TodoStoreHarness.NoWait("move"), default);
+
+        var firstPage = await store.ReadModel.ListPageAsync(2, null, default);
+        await store.Projector.ProjectAsync(await store.DocumentsOfAsync(moved), default);
+        var secondPage = await store.ReadModel.ListPageAsync(2, firstPage.After, default);
+
+        Assert.Equal([(first, 1L), (moved, 1L)], firstPage.Todos.Select(todo => (todo.Id, todo.Version)));
+        Assert.Equal([(last, 1L), (moved, 2L)], secondPage.Todos.Select(todo => (todo.Id, todo.Version)));
+        var positions = firstPage.Todos.Concat(secondPage.Todos).Select(todo => ListPosition.For(todo.Id, todo.Order, todo.CreatedAt)).ToList();
+        Assert.Equal(positions.Order(StringComparer.Ordinal), positions);
+    }
+
     [Theory]
     [InlineData("9")]
     [InlineData("")]
