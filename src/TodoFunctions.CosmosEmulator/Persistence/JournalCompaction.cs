@@ -21,7 +21,7 @@ internal static class JournalCompaction
     }
 }
 
-/// <summary>A document change as folded: the document as UTF-8 JSON text (null when deleted).</summary>
+/// <summary>A document change as folded: the document as UTF-8 JSON text, kept in <see cref="FoldedBodies"/> (null when deleted).</summary>
 internal sealed record FoldedChange(string PartitionKeyJson, string Id, ReadOnlyMemory<byte>? Document, long Lsn);
 
 /// <summary>A live container after folding: its documents, ordered as replay must apply them.</summary>
