@@ -32,14 +32,20 @@ internal static class CompactionBenchmarks
             Console.WriteLine($"Filled {documents:N0} documents of about {DocumentBytes} bytes with {FillConcurrency} concurrent creates in {filling.Elapsed.TotalSeconds:N1} s " +
                 $"({documents / filling.Elapsed.TotalSeconds:N0}/s); journal {DirectoryMegabytes(dataDirectory):N1} MB on disk");
 
+            var idleCollections = GarbageCollections.Start();
             var baseline = await WriteAsync(container, "idle", count => count < BaselineWrites);
+            idleCollections.Stop();
             var compaction = Stopwatch.StartNew();
+            var compactingCollections = GarbageCollections.Start();
             var compacting = server.CompactAsync();
             var during = await WriteAsync(container, "compacting", _ => !compacting.IsCompleted);
             await compacting;
+            compactingCollections.Stop();
             Console.WriteLine($"Compaction: {compaction.Elapsed.TotalSeconds:N1} s, {DirectoryMegabytes(dataDirectory):N1} MB on disk after it");
             Print("point write, no compaction", baseline);
+            Console.WriteLine($"    {idleCollections}");
             Print("point write, during compaction", during);
+            Console.WriteLine($"    {compactingCollections}");
             Console.WriteLine($"  p99 during / p99 without: {Percentile(during, 99) / Percentile(baseline, 99):N2} (goal: at most 2)");
         }
         finally

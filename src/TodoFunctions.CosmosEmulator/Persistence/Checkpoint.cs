@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
-using Newtonsoft.Json;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
 
@@ -14,28 +15,31 @@ internal static class Checkpoint
     private const string ContainerFilePattern = "container-*.jsonl";
     private const int BufferBytes = 1 << 16;
 
+    // Only what JSON requires is escaped; documents are copied as the valid JSON they were read or stored as.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes the account into <paramref name="directory"/>, each file on disk before the next begins;
     /// <paramref name="afterEachFile"/> runs between files (where a compaction may be stopped).</summary>
     public static void Write(FoldedAccount account, string directory, Action afterEachFile)
     {
         Directory.CreateDirectory(directory);
-        WriteFile(Path.Combine(directory, AccountFileName), text => WriteAccount(account, text));
+        WriteFile(Path.Combine(directory, AccountFileName), file => WriteAccount(account, file));
         afterEachFile();
         var index = 0;
         foreach (var container in account.Containers)
         {
-            WriteFile(Path.Combine(directory, $"container-{++index:D5}.jsonl"), text => WriteDocuments(container, text));
+            WriteFile(Path.Combine(directory, $"container-{++index:D5}.jsonl"), file => WriteDocuments(container, file));
             afterEachFile();
         }
     }
 
     /// <summary>The whole account in one journal file, in replay order.</summary>
     public static void WriteSingleFile(FoldedAccount account, string path) =>
-        WriteFile(path, text =>
+        WriteFile(path, file =>
         {
-            WriteAccount(account, text);
+            WriteAccount(account, file);
             foreach (var container in account.Containers)
-                WriteDocuments(container, text);
+                WriteDocuments(container, file);
         });
 
     /// <summary>The entries in an order replay accepts: the account first, then each container's documents.</summary>
@@ -60,30 +64,52 @@ internal static class Checkpoint
     private static List<string> Files(string directory) =>
         [Path.Combine(directory, AccountFileName), .. Directory.GetFiles(directory, ContainerFilePattern).Order(StringComparer.Ordinal)];
 
-    private static void WriteAccount(FoldedAccount account, TextWriter text)
+    private static void WriteAccount(FoldedAccount account, Stream file)
     {
         foreach (var entry in account.AccountEntries())
-        {
-            text.Write(JournalLine.Write(entry));
-            text.Write('\n');
-        }
+            file.Write(JournalFile.Utf8.GetBytes(JournalLine.Write(entry) + "\n"));
     }
 
-    private static void WriteDocuments(IFoldedContainer container, TextWriter text)
+    // The documentsChanged entries JournalLine reads, written from the folded UTF-8 bytes: a document is never
+    // decoded to text, which would double the garbage a compaction leaves for the collector.
+    private static void WriteDocuments(IFoldedContainer container, Stream file)
     {
+        using var json = new Utf8JsonWriter(file, WriterOptions);
         foreach (var chunk in container.Changes())
         {
-            using (var json = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false })
-                JournalLine.WriteDocuments(json, container.Database, container.Name, chunk);
-            text.Write('\n');
+            json.WriteStartObject();
+            json.WriteString("kind"u8, "documentsChanged"u8);
+            json.WriteString("database"u8, container.Database);
+            json.WriteString("container"u8, container.Name);
+            json.WriteStartArray("changes"u8);
+            foreach (var change in chunk)
+            {
+                json.WriteStartObject();
+                json.WriteString("partitionKey"u8, change.PartitionKeyJson);
+                json.WriteString("id"u8, change.Id);
+                json.WritePropertyName("document"u8);
+                if (change.Document is { } document)
+                    json.WriteRawValue(document.Span, skipInputValidation: true);
+                else
+                    json.WriteNullValue();
+                json.WriteNumber("lsn"u8, change.Lsn);
+                json.WriteEndObject();
+                if (json.BytesPending >= BufferBytes)
+                    json.Flush();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            file.WriteByte((byte)'\n');
+            // The next entry is a new JSON value on a line of its own.
+            json.Reset();
         }
     }
 
-    private static void WriteFile(string path, Action<TextWriter> write)
+    private static void WriteFile(string path, Action<FileStream> write)
     {
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
-        using (var text = new StreamWriter(file, JournalFile.Utf8, BufferBytes, leaveOpen: true))
-            write(text);
+        write(file);
         file.Flush(flushToDisk: true);
     }
 }

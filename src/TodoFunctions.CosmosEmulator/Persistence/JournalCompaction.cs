@@ -21,8 +21,8 @@ internal static class JournalCompaction
     }
 }
 
-/// <summary>A document change as folded: the document as UTF-8 JSON text (null when deleted).</summary>
-internal sealed record FoldedChange(string PartitionKeyJson, string Id, byte[]? Document, long Lsn);
+/// <summary>A document change as folded: the document as UTF-8 JSON text, kept in <see cref="FoldedBodies"/> (null when deleted).</summary>
+internal sealed record FoldedChange(string PartitionKeyJson, string Id, ReadOnlyMemory<byte>? Document, long Lsn);
 
 /// <summary>A live container after folding: its documents, ordered as replay must apply them.</summary>
 internal interface IFoldedContainer
@@ -42,6 +42,7 @@ internal sealed class FoldedAccount
 {
     private readonly Dictionary<string, DatabaseState> databases = new();
     private readonly HashSet<string> deletedContainerRids = new(StringComparer.Ordinal);
+    private readonly FoldedBodies bodies = new();
     private long creations;
     private DatabaseState? lastDeletedDatabase;
     private ContainerState? lastDeletedContainer;
@@ -75,7 +76,7 @@ internal sealed class FoldedAccount
                 break;
             case ContainerCreated created:
                 var owner = databases[created.Database];
-                owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations);
+                owner.Containers[created.Container] = new ContainerState(owner, created.Container, created.Resource, ++creations, bodies);
                 break;
             case ContainerDeleted deleted when ContainerOf(deleted.Database, deleted.Container) is { } container:
                 container.Owner.Containers.Remove(container.Name);
@@ -151,7 +152,8 @@ internal sealed class FoldedAccount
         public Dictionary<string, ContainerState> Containers { get; } = new();
     }
 
-    private sealed class ContainerState(DatabaseState owner, string name, JObject resource, long creation) : ICreated, IFoldedContainer
+    private sealed class ContainerState(DatabaseState owner, string name, JObject resource, long creation, FoldedBodies bodies)
+        : ICreated, IFoldedContainer
     {
         private readonly Dictionary<(string PartitionKeyJson, string Id), (FoldedChange Change, long Order)> latest = new();
         private FoldedChange? highest;
@@ -173,7 +175,7 @@ internal sealed class FoldedAccount
         {
             foreach (var change in changes)
             {
-                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, change.Document?.Utf8, change.Lsn);
+                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, bodies.Keep(change.Document), change.Lsn);
                 latest[(change.PartitionKeyJson, change.Id)] = (folded, ++changeCount);
                 if (highest is null || change.Lsn >= highest.Lsn)
                     highest = folded;

@@ -97,16 +97,6 @@ internal static class JournalLine
         };
     }
 
-    /// <summary>A container's documents as one entry, each document already JSON text (UTF-8), so a checkpoint is
-    /// written without building objects for them.</summary>
-    public static void WriteDocuments(JsonWriter json, string database, string container, IEnumerable<FoldedChange> changes)
-    {
-        json.WriteStartObject();
-        WriteKind(json, "documentsChanged", database, container);
-        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn, change.Document));
-        json.WriteEndObject();
-    }
-
     private static void WriteKind(JsonWriter json, string kind, string database, string? container = null)
     {
         json.WritePropertyName("kind");
@@ -130,30 +120,25 @@ internal static class JournalLine
             token.WriteTo(json);
     }
 
-    private static void WriteChanges(JsonWriter json, IReadOnlyList<DocumentChange> changes) =>
-        WriteChanges(json, changes, change => (change.PartitionKeyJson, change.Id, change.Lsn, change.Document?.Utf8));
-
-    // Documents are written as the UTF-8 JSON they are kept as, never re-encoded.
-    private static void WriteChanges<TChange>(
-        JsonWriter json, IEnumerable<TChange> changes, Func<TChange, (string PartitionKeyJson, string Id, long Lsn, byte[]? Document)> describe)
+    // Documents are written as the UTF-8 JSON they are kept as, never re-parsed.
+    private static void WriteChanges(JsonWriter json, IReadOnlyList<DocumentChange> changes)
     {
         json.WritePropertyName("changes");
         json.WriteStartArray();
         foreach (var change in changes)
         {
-            var (partitionKeyJson, id, lsn, document) = describe(change);
             json.WriteStartObject();
             json.WritePropertyName("partitionKey");
-            json.WriteValue(partitionKeyJson);
+            json.WriteValue(change.PartitionKeyJson);
             json.WritePropertyName("id");
-            json.WriteValue(id);
+            json.WriteValue(change.Id);
             json.WritePropertyName("document");
-            if (document is null)
+            if (change.Document is null)
                 json.WriteNull();
             else
-                json.WriteRawValue(JournalFile.Utf8.GetString(document));
+                json.WriteRawValue(JournalFile.Utf8.GetString(change.Document.Utf8));
             json.WritePropertyName("lsn");
-            json.WriteValue(lsn);
+            json.WriteValue(change.Lsn);
             json.WriteEndObject();
         }
         json.WriteEndArray();
