@@ -13,23 +13,34 @@ internal static class IdempotencyChecks
     public const string KeyAppendsOnce = "a key's command appears at most once in the log: one attempt's command id, one command (a delete-all: each todo at most once)";
     public const string KeyedCreateOneTodo = "a keyed create makes at most one todo, whatever the retries";
     public const string ReplayAnswersTheOriginal = "a replay (Idempotent-Replayed: true) answers the status, and for 200/201 the ETag, of the acknowledged original";
-    public const string DuplicateAnswers = "a concurrent duplicate answers 409 with Retry-After or the replay; no keyed request answers 422 (its body is the same)";
+    public const string DuplicateAnswers = "a concurrent duplicate answers 409 with Retry-After or the replay; no keyed request answers 422 (its body is the same) unless its todo was purged since the key's first request";
 
     private const string KeyedCommandPrefix = "idempotency:";
 
     public static void Check(IEnumerable<Exchange> exchanges, StoredLog log, Violations violations)
     {
         CheckLog(log, violations);
-        foreach (var requests in exchanges.Where(e => e.IdempotencyKey is not null).GroupBy(e => e.IdempotencyKey!))
+        var all = exchanges.ToList();
+        var purges = all.Where(e => e is { Kind: RequestKind.Purge, TodoId: not null } && !(e.Status is >= 400 and < 500)).ToLookup(e => e.TodoId!.Value);
+        foreach (var requests in all.Where(e => e.IdempotencyKey is not null).GroupBy(e => e.IdempotencyKey!))
         {
             var sent = requests.ToList();
             CheckKey(sent, sent.SelectMany(e => log.ByCorrelationId[e.CorrelationId]).ToList(), violations);
             CheckReplays(sent, violations);
             // A restore of a live todo, or a purge of one, is refused with 409 by the domain, without Retry-After: only the key's in-flight 409 carries one.
-            foreach (var refused in sent.Where(e => e.Status == 422 || (e is { ConcurrentDuplicate: true, Status: 409, HasRetryAfter: false, Kind: not (RequestKind.Restore or RequestKind.Purge) })))
+            var refusals = sent.Where(e => (e.Status == 422 && !PurgedSinceFirstSent(sent, e, purges))
+                || (e is { ConcurrentDuplicate: true, Status: 409, HasRetryAfter: false, Kind: not (RequestKind.Restore or RequestKind.Purge) }));
+            foreach (var refused in refusals)
                 violations.Add(DuplicateAnswers, refused.ToString());
         }
     }
+
+    /// <summary>
+    /// A purge masks the fingerprint of every key record of its todo that predates it, so that a title cannot be confirmed
+    /// by guessing; a repeat of such a request answers 422 by design. Records of requests first sent after the purge are kept.
+    /// </summary>
+    private static bool PurgedSinceFirstSent(List<Exchange> sent, Exchange refused, ILookup<Guid, Exchange> purges) =>
+        refused.TodoId is { } todo && purges[todo].Any(purge => purge.SentAt < refused.EndedAt && sent.Min(e => e.SentAt) < purge.EndedAt);
 
     /// <summary>Every keyed command id in the log: per scoped key, one attempt per stream, and several streams only for a delete-all.</summary>
     private static void CheckLog(StoredLog log, Violations violations)

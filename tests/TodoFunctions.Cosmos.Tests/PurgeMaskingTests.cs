@@ -48,6 +48,27 @@ public sealed class PurgeMaskingTests(CosmosEndpoint endpoint, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_keyed_request_sent_after_the_purge_keeps_its_fingerprint_through_a_later_masking_pass_and_still_replays()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);
+        var id = await store.CreateAsync(Secret());
+        await store.Commands.ExecuteAsync(id, new DeleteTodo(), TodoStoreHarness.NoWait(), default);
+        await store.Purge.PurgeAsync(null, id, TodoStoreHarness.NoWait(), default);
+        var title = Secret();
+        var late = Key("PUT", id, $"{{\"title\":\"{title}\",\"completed\":false}}");
+        var replace = new UpdateTodo(Title: title, Completed: false);
+        var first = await store.Idempotent.ExecuteAsync(late, id, replace, TodoStoreHarness.NoWait(), default);
+
+        // The projector's pass over TodoPurged, which the change feed may deliver (or deliver again) long after the purge.
+        await store.Projector.ProjectAsync([.. (await store.DocumentsOfAsync(id)).Where(document => document.Kind != IdempotencyRecord.RecordKind)], default);
+        var again = await store.Idempotent.ExecuteAsync(late, id, replace, TodoStoreHarness.NoWait(), default);
+
+        Assert.Equal(RejectionReason.Purged, Assert.IsType<CommandOutcome.Rejected>(first.Outcome).Reason);
+        Assert.True(again.Replayed);
+        Assert.Equal(first.Outcome, again.Outcome);
+    }
+
+    [Fact]
     public async Task Once_TodoPurged_is_appended_the_log_and_the_past_show_no_title_before_the_masking_in_place()
     {
         await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false);

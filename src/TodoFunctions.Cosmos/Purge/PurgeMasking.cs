@@ -26,20 +26,27 @@ internal sealed class PurgeMasking(CosmosClient client, IOptions<TodoStoreOption
     /// <summary>Masks a purged todo's personal fields; call it only once the todo's stream holds <see cref="TodoPurged"/>.</summary>
     public async Task MaskAsync(Guid todoId, CancellationToken cancellationToken)
     {
+        // TodoPurged comes with the personal events, at no extra round trip: when it happened decides which key records predate it.
         var personalEvents = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND ARRAY_CONTAINS(@types, c.type)")
             .WithParameter("@kind", EventDocument.EventKind)
-            .WithParameter("@types", PersonalEventFields.EventTypes);
-        await MaskEachAsync(todoId, personalEvents, PersonalEventFields.Mask, cancellationToken);
+            .WithParameter("@types", PersonalEventFields.EventTypes.Append(nameof(TodoPurged)));
+        var eventsFound = await QueryPartitionAsync(todoId, personalEvents, cancellationToken);
+        await MaskEachAsync(todoId, eventsFound, PersonalEventFields.Mask, cancellationToken);
+        var purgedAt = eventsFound.Where(found => found["type"]?.GetValue<string>() == nameof(TodoPurged))
+            .Select(purge => purge["timestamp"]!.GetValue<DateTimeOffset>()).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
         var keyRecords = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind").WithParameter("@kind", IdempotencyRecord.RecordKind);
-        await MaskEachAsync(todoId, keyRecords, MaskStoredAnswer, cancellationToken);
+        await MaskEachAsync(todoId, await QueryPartitionAsync(todoId, keyRecords, cancellationToken), record => MaskStoredAnswer(record, purgedAt), cancellationToken);
         await RemoveUnprojectedReadDocumentAsync(todoId, cancellationToken);
     }
 
-    /// <summary>One single-partition query finds the documents; each is masked and replaced, re-read when another writer came first.</summary>
-    private async Task MaskEachAsync(Guid todoId, QueryDefinition query, Func<JsonObject, bool> mask, CancellationToken cancellationToken)
+    private Task<List<JsonObject>> QueryPartitionAsync(Guid todoId, QueryDefinition query, CancellationToken cancellationToken) =>
+        events.QueryAllAsync<JsonObject>(query, new QueryRequestOptions { PartitionKey = EventStore.PartitionOf(todoId) }, cancellationToken);
+
+    /// <summary>Each document found by one single-partition query is masked and replaced, re-read when another writer came first.</summary>
+    private async Task MaskEachAsync(Guid todoId, List<JsonObject> documents, Func<JsonObject, bool> mask, CancellationToken cancellationToken)
     {
         var partition = EventStore.PartitionOf(todoId);
-        foreach (var found in await events.QueryAllAsync<JsonObject>(query, new QueryRequestOptions { PartitionKey = partition }, cancellationToken))
+        foreach (var found in documents)
         {
             var document = found;
             while (document is not null && mask(document) && !await TryReplaceAsync(document, partition, cancellationToken))
@@ -51,10 +58,14 @@ internal sealed class PurgeMasking(CosmosClient client, IOptions<TodoStoreOption
     /// A keyed request's stored answer shows the todo as it was then, and its fingerprint hashes the request's body, which
     /// may hold a title that could be confirmed offline by guessing: both are masked, so a repeat of that request gets the
     /// key-reuse answer (422). The purge's own answer shows no title and its request has no body: it keeps its fingerprint,
-    /// so a keyed purge still replays. A replace restarts the record's TTL, so it is shortened by the time already served.
+    /// so a keyed purge still replays. A request first sent after the purge was decided on the purged todo: its answer shows
+    /// nothing and its body never became the todo's, so its record is left as it is and a repeat still replays (a masking
+    /// pass may run long after the purge, when the change feed delivers <see cref="TodoPurged"/>, or again on a redelivery).
+    /// A replace restarts the record's TTL, so it is shortened by the time already served.
     /// </summary>
-    private bool MaskStoredAnswer(JsonObject record)
+    private bool MaskStoredAnswer(JsonObject record, DateTimeOffset purgedAt)
     {
+        if (FirstSentAt(record) > purgedAt) return false;
         var todo = record["outcome"]?["todo"] as JsonObject;
         if (todo?["title"] is JsonValue title && title.TryGetValue<string>(out var text) && text == Todo.PurgedTitle) return false;
         if (!((todo is not null && MaskedText.Mask(todo, "title")) | MaskedText.Mask(record, "fingerprint"))) return false;
@@ -62,6 +73,10 @@ internal sealed class PurgeMasking(CosmosClient client, IOptions<TodoStoreOption
             record["ttl"] = (int)Math.Max(1, seconds - (clock.GetUtcNow().ToUnixTimeSeconds() - writtenAt));
         return true;
     }
+
+    /// <summary>When the key's first attempt started: every attempt keeps it as the record's cutoff (<see cref="IdempotencyRecord.Cutoff"/>).</summary>
+    private static DateTimeOffset FirstSentAt(JsonObject record) =>
+        (record["cutoff"] ?? record["startedAt"]) is JsonValue started && started.TryGetValue<DateTimeOffset>(out var at) ? at : DateTimeOffset.MinValue;
 
     /// <summary>Replaces a document guarded by its ETag: <c>false</c> when another writer changed it since it was read; a document gone (an expired record) needs nothing.</summary>
     private async Task<bool> TryReplaceAsync(JsonObject document, PartitionKey partition, CancellationToken cancellationToken)
