@@ -11,7 +11,23 @@ internal sealed class ReadModelFaults : RequestHandler
 {
     public HttpStatusCode? AnswerWritesWith { get; set; }
 
-    public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Holds each point read of the read container until its caller gives up on it, then answers this: a
+    /// failure that arrives just as the caller's deadline passes.</summary>
+    public HttpStatusCode? AnswerReadsAtTheirDeadlineWith { get; set; }
+
+    public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
+    {
+        var isReadModelPointRead = request.Method == HttpMethod.Get
+            && request.RequestUri.OriginalString.Contains($"/colls/{TodoStoreLayout.ReadModelContainer}/docs/", StringComparison.Ordinal);
+        if (AnswerReadsAtTheirDeadlineWith is { } atDeadline && isReadModelPointRead)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return new ResponseMessage(atDeadline, request, $"Injected {(int)atDeadline} at the deadline.");
+        }
+        return await SendWriteAsync(request, cancellationToken);
+    }
+
+    private Task<ResponseMessage> SendWriteAsync(RequestMessage request, CancellationToken cancellationToken)
     {
         var isReadModelWrite = request.Method != HttpMethod.Get
             && request.Headers["x-ms-documentdb-isquery"] is null

@@ -1,3 +1,4 @@
+using System.Net;
 using TodoFunctions.CosmosEmulator.Faults;
 using TodoFunctions.Domain;
 using TodoFunctions.Testing;
@@ -124,6 +125,18 @@ public sealed class ReadYourWritesTests(CosmosEndpoint endpoint, ITestOutputHelp
         {
             endpoint.Emulator.Faults.Clear();
         }
+    }
+
+    [Fact]
+    public async Task A_poll_that_fails_just_as_the_wait_ends_still_answers_that_the_write_happened()
+    {
+        await using var store = await TodoStoreHarness.StartAsync(endpoint, withProjector: false, readYourWritesTimeout: TimeSpan.FromMilliseconds(300), settings: WaitingForTheProjector);
+        store.ReadModelFaults.AnswerReadsAtTheirDeadlineWith = HttpStatusCode.ServiceUnavailable;
+
+        var outcome = await store.Commands.CreateAsync(new CreateTodo("walk the dog"), new CommandContext("c"), default);
+
+        var created = Assert.IsType<CommandOutcome.Succeeded>(outcome);
+        Assert.False(created.ReadModelCaughtUp);
     }
 
     [Fact]
