@@ -58,4 +58,7 @@ public sealed record CosmosEmulatorOptions
 
     /// <summary>Faults to inject from the start; <see cref="CosmosEmulatorServer.Faults"/> replaces or clears them later.</summary>
     public FaultPlan? Faults { get; init; }
+
+    /// <summary>For tests: the journal to replay and append to, in place of <see cref="DataDirectory"/>'s.</summary>
+    internal IJournal? Journal { get; init; }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,17 +48,22 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
     /// <summary>The fault plan in force (with its seed) and the record of injected faults; replaceable at run time.</summary>
     public FaultInjector Faults { get; }
 
+    /// <summary>Starts the listener while the data directory replays (requests that arrive meanwhile wait for it);
+    /// completes once both are done.</summary>
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        IJournal journal = options.DataDirectory is null
-            ? NullJournal.Instance
+        var journal = options.Journal ?? (options.DataDirectory is null
+            ? (IJournal)NullJournal.Instance
             : new FileJournal(options.DataDirectory, options.Durable, options.CompactAfterJournalBytes, options.CompactionStepDelay,
-                loggerFactory.CreateLogger<FileJournal>());
+                loggerFactory.CreateLogger<FileJournal>()));
+        var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
+        // The web host takes a core for about 0.2 s to start, while a large replay leaves one idle at times.
+        var replay = Task.Factory.StartNew(() => journal.Replay(entry => account.Replay([entry])),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        WebApplication? application = null;
         try
         {
-            var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
-            journal.Replay(entry => account.Replay([entry]));
             var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
             var faults = new FaultInjector(account, options.Clock, loggerFactory.CreateLogger(GatewayRequestHandler.RequestLogCategory));
             if (options.Faults is not null)
@@ -81,9 +87,10 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
                         listener.UseHttps(SelfSignedCertificate.CreateForLoopback());
                 });
             });
-            var application = builder.Build();
-            application.Run(handler.HandleAsync);
+            application = builder.Build();
+            application.Run(context => replay.IsCompletedSuccessfully ? handler.HandleAsync(context) : AfterReplayAsync(replay, handler, context));
             await application.StartAsync(cancellationToken);
+            await replay;
 
             var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
@@ -92,9 +99,31 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
         }
         catch
         {
+            // The journal must not close under a replay still running; the first failure is the one reported.
+            await Task.WhenAny(replay);
+            if (application is not null)
+            {
+                await application.StopAsync(CancellationToken.None);
+                await application.DisposeAsync();
+            }
             journal.Dispose();
             throw;
         }
+    }
+
+    private static async Task AfterReplayAsync(Task replay, GatewayRequestHandler handler, HttpContext context)
+    {
+        try
+        {
+            await replay;
+        }
+        catch
+        {
+            // The data directory could not be replayed: the start fails and the listener is stopping.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        await handler.HandleAsync(context);
     }
 
     /// <summary>With a data directory: folds everything journaled so far into a new checkpoint (after a compaction

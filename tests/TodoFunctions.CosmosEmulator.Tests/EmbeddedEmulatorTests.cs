@@ -80,8 +80,10 @@ public sealed class EmbeddedEmulatorTests : IDisposable
         Assert.Equal(["c"], changes.Select(change => change.Value<string>("id")));
     }
 
-    internal static CosmosClient Client(CosmosEmulatorServer emulator) =>
-        new(emulator.ConnectionString, new CosmosClientOptions
+    internal static CosmosClient Client(CosmosEmulatorServer emulator) => Client(emulator.ConnectionString);
+
+    internal static CosmosClient Client(string connectionString) =>
+        new(connectionString, new CosmosClientOptions
         {
             ConnectionMode = ConnectionMode.Gateway,
             LimitToEndpoint = true,
