@@ -85,8 +85,8 @@ internal static class Checkpoint
             foreach (var change in chunk)
             {
                 json.WriteStartObject();
-                json.WriteString("partitionKey"u8, change.PartitionKeyJson);
-                json.WriteString("id"u8, change.Id);
+                json.WriteString("partitionKey"u8, change.PartitionKeyJson.Span);
+                json.WriteString("id"u8, change.Id.Span);
                 json.WritePropertyName("document"u8);
                 if (change.Document is { } document)
                     json.WriteRawValue(document.Span, skipInputValidation: true);

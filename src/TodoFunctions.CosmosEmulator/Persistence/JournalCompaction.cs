@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Newtonsoft.Json.Linq;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
@@ -21,8 +23,9 @@ internal static class JournalCompaction
     }
 }
 
-/// <summary>A document change as folded: the document as UTF-8 JSON text, kept in <see cref="FoldedBodies"/> (null when deleted).</summary>
-internal sealed record FoldedChange(string PartitionKeyJson, string Id, ReadOnlyMemory<byte>? Document, long Lsn);
+/// <summary>A document change as folded: its partition key (as JSON), id and document as UTF-8, all kept in
+/// <see cref="FoldedBodies"/> (the document is null when deleted).</summary>
+internal readonly record struct FoldedChange(ReadOnlyMemory<byte> PartitionKeyJson, ReadOnlyMemory<byte> Id, ReadOnlyMemory<byte>? Document, long Lsn);
 
 /// <summary>A live container after folding: its documents, ordered as replay must apply them.</summary>
 internal interface IFoldedContainer
@@ -152,11 +155,16 @@ internal sealed class FoldedAccount
         public Dictionary<string, ContainerState> Containers { get; } = new();
     }
 
+    // Nothing a container keeps per document is an object of its own: the dictionary's entries (one large array) and
+    // the bytes they point into (large arrays too) are never copied by a young-generation collection, which would
+    // otherwise promote every document's key and change while requests wait on it.
     private sealed class ContainerState(DatabaseState owner, string name, JObject resource, long creation, FoldedBodies bodies)
         : ICreated, IFoldedContainer
     {
-        private readonly Dictionary<(string PartitionKeyJson, string Id), (FoldedChange Change, long Order)> latest = new();
-        private FoldedChange? highest;
+        private readonly Dictionary<FoldedKey, (FoldedChange Change, long Order)> latest = new(FoldedKey.Comparer);
+        private byte[] lookup = new byte[256];
+        private long highestLsn = long.MinValue;
+        private long highestOrder;
         private long changeCount;
 
         public DatabaseState Owner { get; } = owner;
@@ -175,10 +183,21 @@ internal sealed class FoldedAccount
         {
             foreach (var change in changes)
             {
-                var folded = new FoldedChange(change.PartitionKeyJson, change.Id, bodies.Keep(change.Document), change.Lsn);
-                latest[(change.PartitionKeyJson, change.Id)] = (folded, ++changeCount);
-                if (highest is null || change.Lsn >= highest.Lsn)
-                    highest = folded;
+                var order = ++changeCount;
+                var key = LookupKey(change.PartitionKeyJson, change.Id);
+                ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(latest, key);
+                if (Unsafe.IsNullRef(ref slot))
+                {
+                    key = new FoldedKey(bodies.Keep(key.PartitionKeyJson.Span), bodies.Keep(key.Id.Span));
+                    slot = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, key, out _);
+                }
+                else
+                {
+                    key = new FoldedKey(slot.Change.PartitionKeyJson, slot.Change.Id);
+                }
+                slot = (new FoldedChange(key.PartitionKeyJson, key.Id, bodies.Keep(change.Document), change.Lsn), order);
+                if (change.Lsn >= highestLsn)
+                    (highestLsn, highestOrder) = (change.Lsn, order);
             }
         }
 
@@ -190,10 +209,41 @@ internal sealed class FoldedAccount
         // A batch's changes share an LSN; the order they were written in keeps them in operation order.
         public IEnumerable<FoldedChange[]> Changes() =>
             latest.Values
-                .Where(entry => entry.Change.Document is not null || ReferenceEquals(entry.Change, highest))
+                .Where(entry => entry.Change.Document is not null || entry.Order == highestOrder)
                 .OrderBy(entry => entry.Change.Lsn)
                 .ThenBy(entry => entry.Order)
                 .Select(entry => entry.Change)
                 .Chunk(JournalCompaction.ChangesPerEntry);
+
+        // A key over bytes of this container's own, to look a change up by; kept in the bodies only once it is new.
+        private FoldedKey LookupKey(string partitionKeyJson, string id)
+        {
+            var partitionKeyBytes = JournalFile.Utf8.GetByteCount(partitionKeyJson);
+            var needed = partitionKeyBytes + JournalFile.Utf8.GetByteCount(id);
+            if (lookup.Length < needed)
+                lookup = new byte[Math.Max(needed, lookup.Length * 2)];
+            JournalFile.Utf8.GetBytes(partitionKeyJson, lookup);
+            var idBytes = JournalFile.Utf8.GetBytes(id, lookup.AsSpan(partitionKeyBytes));
+            return new FoldedKey(lookup.AsMemory(0, partitionKeyBytes), lookup.AsMemory(partitionKeyBytes, idBytes));
+        }
+    }
+
+    private readonly record struct FoldedKey(ReadOnlyMemory<byte> PartitionKeyJson, ReadOnlyMemory<byte> Id)
+    {
+        public static IEqualityComparer<FoldedKey> Comparer { get; } = new BytesComparer();
+
+        private sealed class BytesComparer : IEqualityComparer<FoldedKey>
+        {
+            public bool Equals(FoldedKey x, FoldedKey y) =>
+                x.Id.Span.SequenceEqual(y.Id.Span) && x.PartitionKeyJson.Span.SequenceEqual(y.PartitionKeyJson.Span);
+
+            public int GetHashCode(FoldedKey key)
+            {
+                var hash = new HashCode();
+                hash.AddBytes(key.PartitionKeyJson.Span);
+                hash.AddBytes(key.Id.Span);
+                return hash.ToHashCode();
+            }
+        }
     }
 }
