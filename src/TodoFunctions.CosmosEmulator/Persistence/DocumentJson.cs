@@ -8,22 +8,23 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 
 /// <summary>
 /// An item's body as it is journaled, stored and read back: compact UTF-8 JSON with its system properties, beside
-/// the few top-level values the store consults without parsing it (resource id, time stamp, own <c>ttl</c>). Replay
+/// the few top-level values the store consults without parsing it (resource id number, time stamp, own <c>ttl</c>). Replay
 /// takes it as a slice of the journal's bytes, so no tree is built and nothing is re-encoded.
 /// </summary>
 public sealed class DocumentJson
 {
-    private DocumentJson(byte[] utf8, string? rid, long? timestamp, long? ttl)
+    private DocumentJson(byte[] utf8, ulong? documentNumber, long? timestamp, long? ttl)
     {
         Utf8 = utf8;
-        Rid = rid;
+        DocumentNumber = documentNumber;
         Timestamp = timestamp;
         Ttl = ttl;
     }
 
     internal byte[] Utf8 { get; }
 
-    internal string? Rid { get; }
+    /// <summary>The number in the item's <c>_rid</c> (see <see cref="ResourceIds.DocumentNumber(string)"/>).</summary>
+    internal ulong? DocumentNumber { get; }
 
     /// <summary>The item's <c>_ts</c>: when it was written, in seconds since 1970.</summary>
     internal long? Timestamp { get; }
@@ -34,7 +35,7 @@ public sealed class DocumentJson
     /// <summary>A body built in memory (a write): encoded once, for the journal and the store alike.</summary>
     public static DocumentJson From(JObject body) => new(
         JournalFile.Utf8.GetBytes(Json.Compact(body)),
-        body[SystemProperties.Rid] is JValue { Type: JTokenType.String, Value: string rid } ? rid : null,
+        body[SystemProperties.Rid] is JValue { Type: JTokenType.String, Value: string rid } ? ResourceIds.DocumentNumber(rid) : null,
         Integer(body[SystemProperties.Timestamp]),
         Integer(body["ttl"]));
 
@@ -49,14 +50,16 @@ public sealed class DocumentJson
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new InvalidDataException("A document is not a JSON object.");
         var start = (int)reader.TokenStartIndex;
-        string? rid = null;
+        ulong? documentNumber = null;
         long? timestamp = null, ttl = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals(SystemProperties.Rid))
             {
                 reader.Read();
-                rid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                documentNumber = reader.TokenType != JsonTokenType.String ? null
+                    : reader.ValueIsEscaped ? ResourceIds.DocumentNumber(reader.GetString()!)
+                    : ResourceIds.DocumentNumber(reader.ValueSpan);
             }
             else if (reader.ValueTextEquals(SystemProperties.Timestamp))
             {
@@ -74,7 +77,7 @@ public sealed class DocumentJson
             }
             reader.Skip();
         }
-        return new DocumentJson(input[start..(int)reader.BytesConsumed].ToArray(), rid, timestamp, ttl);
+        return new DocumentJson(input[start..(int)reader.BytesConsumed].ToArray(), documentNumber, timestamp, ttl);
     }
 
     public override string ToString() => JournalFile.Utf8.GetString(Utf8);

@@ -245,7 +245,7 @@ internal sealed partial class ContainerStore
             changes.Add(document);
             foreach (var index in sortIndexes.Values)
                 index.Add(document);
-            lastDocumentNumber = Math.Max(lastDocumentNumber, ResourceIds.DocumentNumber(body.Rid!));
+            lastDocumentNumber = Math.Max(lastDocumentNumber, body.DocumentNumber!.Value);
         }
         else if (partition.Count == 0)
             partitions.Remove(change.PartitionKeyJson);

@@ -31,12 +31,18 @@ internal sealed class UniqueKeys
     /// <summary>The values <paramref name="document"/> has on every path of every unique key, in the policy's order,
     /// detached from it: an item keeps them so that a write is checked without parsing its partition, and they must
     /// not keep the parsed item alive. Empty when the container has no unique key.</summary>
-    public IReadOnlyList<JToken> ValuesOf(DocumentJson document) =>
-        keys.Count == 0 ? [] : keys.SelectMany(paths => paths).Select(path => ValueAt(document.Utf8, path)).ToArray();
+    // Replay asks once per document. The lambdas are in methods of their own: a lambda capturing a parameter
+    // allocates its closure as the method starts, even when the container has no unique key.
+    public IReadOnlyList<JToken> ValuesOf(DocumentJson document) => keys.Count == 0 ? [] : ValuesAt(document.Utf8);
 
     /// <inheritdoc cref="ValuesOf(DocumentJson)"/>
-    public IReadOnlyList<JToken> ValuesOf(JObject document) =>
-        keys.Count == 0 ? [] : keys.SelectMany(paths => paths).Select(path => ValueAt(document, path).DeepClone()).ToArray();
+    public IReadOnlyList<JToken> ValuesOf(JObject document) => keys.Count == 0 ? [] : ValuesAt(document);
+
+    private JToken[] ValuesAt(byte[] document) => [.. Paths.Select(path => ValueAt(document, path))];
+
+    private JToken[] ValuesAt(JObject document) => [.. Paths.Select(path => ValueAt(document, path).DeepClone())];
+
+    private IEnumerable<string[]> Paths => keys.SelectMany(paths => paths);
 
     /// <summary>Refuses <paramref name="candidate"/> with 409 when an item of its partition other than itself (given
     /// by its id and <see cref="ValuesOf"/>) has the same values on every path of some unique key.</summary>
@@ -44,7 +50,7 @@ internal sealed class UniqueKeys
     {
         if (keys.Count == 0)
             return;
-        var values = keys.SelectMany(paths => paths).Select(path => ValueAt(candidate, path)).ToList();
+        var values = Paths.Select(path => ValueAt(candidate, path)).ToList();
         if (partition.Any(other => other.Id != id && SharesAKey(values, other.Values)))
             throw GatewayException.Conflict("Unique index constraint violation.");
     }

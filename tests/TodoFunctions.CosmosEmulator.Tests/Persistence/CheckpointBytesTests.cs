@@ -40,7 +40,7 @@ public sealed class CheckpointBytesTests : IDisposable
         var replayed = changes[0];
         Assert.Equal((partitionKeyJson, id, 7L), (replayed.PartitionKeyJson, replayed.Id, replayed.Lsn));
         Assert.Equal(stored.Utf8, replayed.Document!.Utf8);
-        Assert.Equal((stored.Rid, stored.Timestamp, stored.Ttl), (replayed.Document.Rid, replayed.Document.Timestamp, replayed.Document.Ttl));
+        Assert.Equal((stored.DocumentNumber, stored.Timestamp, stored.Ttl), (replayed.Document.DocumentNumber, replayed.Document.Timestamp, replayed.Document.Ttl));
         Assert.Equal("""{"id":"other","title":"after it"}""", JournalSamples.Json(changes[1].Document));
     }
 }

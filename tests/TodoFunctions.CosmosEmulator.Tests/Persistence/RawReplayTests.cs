@@ -15,6 +15,7 @@ public sealed class RawReplayTests : IDisposable
     public static TheoryData<string> Documents => new()
     {
         """{"id":"plain","_rid":"AQAAAIAAAAEBAAAAAAAAAA==","_ts":1764000000,"ttl":60}""",
+        """{"id":"url-safe-rid","_rid":"AQAAAIAAAAE-AAAAAAAAAA==","_ts":5}""",
         """{"id":"escapes","text":"line\nbreak \"quoted\" \\ tab\t ünïcødé € 😀 \u0001","_ts":1}""",
         """{"id":"numbers","a":1.0,"b":1E+300,"c":-0.0,"d":123456789012345678901234567890,"e":0.1,"f":-7,"_ts":2}""",
         """{"id":"dates","at":"2024-05-01T10:00:00.1234567Z","offset":"2024-05-01T10:00:00+02:00","_ts":3}""",
@@ -42,6 +43,16 @@ public sealed class RawReplayTests : IDisposable
 
         Assert.Equal(Json.Compact(body), JournalFile.Utf8.GetString(replayed.Utf8));
         Assert.Equal(stored.Utf8, replayed.Utf8);
-        Assert.Equal((stored.Rid, stored.Timestamp, stored.Ttl), (replayed.Rid, replayed.Timestamp, replayed.Ttl));
+        Assert.Equal((stored.DocumentNumber, stored.Timestamp, stored.Ttl), (replayed.DocumentNumber, replayed.Timestamp, replayed.Ttl));
+    }
+
+    [Fact]
+    public void A_resource_id_journaled_with_escapes_reads_as_the_same_number()
+    {
+        var line = """{"kind":"documentsChanged","database":"db","container":"c","changes":[{"partitionKey":"[\"pk\"]","id":"a","document":{"id":"a","_rid":"AQAAAIAAAAEDAAAAAAAAAA\u003d\u003d"},"lsn":1}]}""";
+
+        var change = Assert.Single(Assert.IsType<DocumentsChanged>(JournalLine.Read(JournalFile.Utf8.GetBytes(line))).Changes);
+
+        Assert.Equal(3UL, change.Document!.DocumentNumber);
     }
 }
