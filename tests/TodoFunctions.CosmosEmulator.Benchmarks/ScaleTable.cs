@@ -6,7 +6,7 @@ internal sealed record ScaleFill(int Megabytes, string Directory, int Documents,
 internal sealed record ScaleRestart(int Run, long DiskBytes, TimeSpan Start, long RssAfterStart, long RssAfterScan, TimeSpan Scan);
 
 /// <summary>
-/// The scale benchmark's figures as one Markdown table (it goes into docs/benchmarks.md as it is), each beside the goal
+/// The scale benchmark's figures as one Markdown table (it goes into docs/emulator-scale.md as it is), each beside the goal
 /// issue 16 sets for it.
 /// </summary>
 internal static class ScaleTable
