@@ -59,6 +59,7 @@ public sealed record CosmosEmulatorOptions
     /// <summary>Faults to inject from the start; <see cref="CosmosEmulatorServer.Faults"/> replaces or clears them later.</summary>
     public FaultPlan? Faults { get; init; }
 
-    /// <summary>For tests: the journal to replay and append to, in place of <see cref="DataDirectory"/>'s.</summary>
+    /// <summary>For tests: the journal to replay and append to, in place of <see cref="DataDirectory"/>'s (which is then
+    /// ignored). The server owns it: it disposes it when it stops, or when its start fails.</summary>
     internal IJournal? Journal { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -48,26 +49,28 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
     /// <summary>The fault plan in force (with its seed) and the record of injected faults; replaceable at run time.</summary>
     public FaultInjector Faults { get; }
 
-    /// <summary>Starts the listener while the data directory replays (requests that arrive meanwhile wait for it);
-    /// completes once both are done.</summary>
+    /// <summary>Starts the listener while the data directory replays (requests that arrive meanwhile wait for it,
+    /// and for the fault plan installed after it); completes once both are done. A replay cannot be cancelled: a
+    /// cancelled or failed start still waits for it before it closes the journal.</summary>
     public static async Task<CosmosEmulatorServer> StartAsync(CosmosEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var layout = PartitionLayout.From(options);
         var journal = options.Journal ?? (options.DataDirectory is null
             ? (IJournal)NullJournal.Instance
             : new FileJournal(options.DataDirectory, options.Durable, options.CompactAfterJournalBytes, options.CompactionStepDelay,
                 loggerFactory.CreateLogger<FileJournal>()));
-        var account = new Account(journal, options.Clock, PartitionLayout.From(options), options.ReplicaLag);
+        var account = new Account(journal, options.Clock, layout, options.ReplicaLag);
         // The web host takes a core for about 0.2 s to start, while a large replay leaves one idle at times.
         var replay = Task.Factory.StartNew(() => journal.Replay(entry => account.Replay([entry])),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var faults = new FaultInjector(account, options.Clock, loggerFactory.CreateLogger(GatewayRequestHandler.RequestLogCategory));
+        // A plan's time windows count from its installation: from when requests are served, not from before replay.
+        var ready = ReadyAsync(replay, faults, options.Faults);
         WebApplication? application = null;
         try
         {
             var authorization = new GatewayAuthorization(options.AccountKey, options.Clock, options.EnforceDataPlaneRoles);
-            var faults = new FaultInjector(account, options.Clock, loggerFactory.CreateLogger(GatewayRequestHandler.RequestLogCategory));
-            if (options.Faults is not null)
-                faults.Install(options.Faults);
             var partitionControl = new PartitionControlEndpoint(account);
             var controls = new ControlEndpoints(options.AccountKey, faults, partitionControl);
             var handler = new GatewayRequestHandler(account, authorization, loggerFactory, faults, controls, options.ShortQueryPages);
@@ -88,38 +91,55 @@ public sealed partial class CosmosEmulatorServer : IAsyncDisposable
                 });
             });
             application = builder.Build();
-            application.Run(context => replay.IsCompletedSuccessfully ? handler.HandleAsync(context) : AfterReplayAsync(replay, handler, context));
+            application.Run(context => ready.IsCompletedSuccessfully ? handler.HandleAsync(context) : WhenReadyAsync(ready, handler, context));
             await application.StartAsync(cancellationToken);
-            await replay;
+            await ready.WaitAsync(cancellationToken);
 
             var address = application.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var endpoint = new UriBuilder(address) { Host = IPAddress.Loopback.ToString() }.Uri;
             var purgeTimer = TimeProvider.System.CreateTimer(_ => account.PurgeExpired(), null, PurgeInterval, PurgeInterval);
             return new CosmosEmulatorServer(application, journal, purgeTimer, endpoint, options.AccountKey, partitionControl, faults);
         }
-        catch
+        catch (Exception failure)
         {
-            // The journal must not close under a replay still running; the first failure is the one reported.
-            await Task.WhenAny(replay);
-            if (application is not null)
+            // The journal must not close under a replay still running (ready completes after it).
+            await Task.WhenAny(ready);
+            _ = ready.Exception;
+            try
             {
-                await application.StopAsync(CancellationToken.None);
-                await application.DisposeAsync();
+                if (application is not null)
+                {
+                    await application.StopAsync(CancellationToken.None);
+                    await application.DisposeAsync();
+                }
             }
-            journal.Dispose();
+            finally
+            {
+                journal.Dispose();
+            }
+            // A damaged data directory is reported first, as when the replay ran before the listener started.
+            if (replay.Exception?.InnerException is { } replayFailure && !ReferenceEquals(replayFailure, failure))
+                ExceptionDispatchInfo.Throw(replayFailure);
             throw;
         }
     }
 
-    private static async Task AfterReplayAsync(Task replay, GatewayRequestHandler handler, HttpContext context)
+    private static async Task ReadyAsync(Task replay, FaultInjector faults, FaultPlan? plan)
+    {
+        await replay;
+        if (plan is not null)
+            faults.Install(plan);
+    }
+
+    private static async Task WhenReadyAsync(Task ready, GatewayRequestHandler handler, HttpContext context)
     {
         try
         {
-            await replay;
+            await ready;
         }
         catch
         {
-            // The data directory could not be replayed: the start fails and the listener is stopping.
+            // The data could not be replayed (or the fault plan installed): the start fails and the listener is stopping.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }

@@ -23,7 +23,8 @@ public sealed class DocumentJson
 
     internal byte[] Utf8 { get; }
 
-    /// <summary>The number in the item's <c>_rid</c> (see <see cref="ResourceIds.DocumentNumber(string)"/>).</summary>
+    /// <summary>The number in the item's <c>_rid</c> (see <see cref="ResourceIds.DocumentNumber(string)"/>); null when
+    /// it has none, or one that is not a document's.</summary>
     internal ulong? DocumentNumber { get; }
 
     /// <summary>The item's <c>_ts</c>: when it was written, in seconds since 1970.</summary>
@@ -35,7 +36,7 @@ public sealed class DocumentJson
     /// <summary>A body built in memory (a write): encoded once, for the journal and the store alike.</summary>
     public static DocumentJson From(JObject body) => new(
         JournalFile.Utf8.GetBytes(Json.Compact(body)),
-        body[SystemProperties.Rid] is JValue { Type: JTokenType.String, Value: string rid } ? ResourceIds.DocumentNumber(rid) : null,
+        body[SystemProperties.Rid] is JValue { Type: JTokenType.String, Value: string rid } ? NumberOf(JournalFile.Utf8.GetBytes(rid)) : null,
         Integer(body[SystemProperties.Timestamp]),
         Integer(body["ttl"]));
 
@@ -58,8 +59,8 @@ public sealed class DocumentJson
             {
                 reader.Read();
                 documentNumber = reader.TokenType != JsonTokenType.String ? null
-                    : reader.ValueIsEscaped ? ResourceIds.DocumentNumber(reader.GetString()!)
-                    : ResourceIds.DocumentNumber(reader.ValueSpan);
+                    : reader.ValueIsEscaped ? NumberOf(JournalFile.Utf8.GetBytes(reader.GetString()!))
+                    : NumberOf(reader.ValueSpan);
             }
             else if (reader.ValueTextEquals(SystemProperties.Timestamp))
             {
@@ -81,6 +82,9 @@ public sealed class DocumentJson
     }
 
     public override string ToString() => JournalFile.Utf8.GetString(Utf8);
+
+    // Null when the _rid is not a document's: the store refuses such an item, a fold that drops it never minds.
+    private static ulong? NumberOf(ReadOnlySpan<byte> rid) => ResourceIds.TryDocumentNumber(rid, out var number) ? number : null;
 
     // As Newtonsoft reads them: a number without fraction or exponent that fits a long.
     private static long? Integer(JToken? token) =>

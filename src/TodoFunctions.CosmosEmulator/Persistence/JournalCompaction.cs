@@ -161,7 +161,7 @@ internal sealed class FoldedAccount
     private sealed class ContainerState(DatabaseState owner, string name, JObject resource, long creation, FoldedBodies bodies)
         : ICreated, IFoldedContainer
     {
-        private readonly Dictionary<FoldedKey, (FoldedChange Change, long Order)> latest = new(FoldedKey.Comparer);
+        private readonly Dictionary<FoldedKey, (FoldedChange Change, long Order)> latest = new();
         private byte[] lookup = new byte[256];
         private long highestLsn = long.MinValue;
         private long highestOrder;
@@ -228,22 +228,24 @@ internal sealed class FoldedAccount
         }
     }
 
-    private readonly record struct FoldedKey(ReadOnlyMemory<byte> PartitionKeyJson, ReadOnlyMemory<byte> Id)
+    // Equal when their bytes are: a dictionary of them needs no comparer of its own.
+    private readonly struct FoldedKey(ReadOnlyMemory<byte> partitionKeyJson, ReadOnlyMemory<byte> id) : IEquatable<FoldedKey>
     {
-        public static IEqualityComparer<FoldedKey> Comparer { get; } = new BytesComparer();
+        public ReadOnlyMemory<byte> PartitionKeyJson { get; } = partitionKeyJson;
 
-        private sealed class BytesComparer : IEqualityComparer<FoldedKey>
+        public ReadOnlyMemory<byte> Id { get; } = id;
+
+        public bool Equals(FoldedKey other) =>
+            Id.Span.SequenceEqual(other.Id.Span) && PartitionKeyJson.Span.SequenceEqual(other.PartitionKeyJson.Span);
+
+        public override bool Equals(object? other) => other is FoldedKey key && Equals(key);
+
+        public override int GetHashCode()
         {
-            public bool Equals(FoldedKey x, FoldedKey y) =>
-                x.Id.Span.SequenceEqual(y.Id.Span) && x.PartitionKeyJson.Span.SequenceEqual(y.PartitionKeyJson.Span);
-
-            public int GetHashCode(FoldedKey key)
-            {
-                var hash = new HashCode();
-                hash.AddBytes(key.PartitionKeyJson.Span);
-                hash.AddBytes(key.Id.Span);
-                return hash.ToHashCode();
-            }
+            var hash = new HashCode();
+            hash.AddBytes(PartitionKeyJson.Span);
+            hash.AddBytes(Id.Span);
+            return hash.ToHashCode();
         }
     }
 }

@@ -245,7 +245,8 @@ internal sealed partial class ContainerStore
             changes.Add(document);
             foreach (var index in sortIndexes.Values)
                 index.Add(document);
-            lastDocumentNumber = Math.Max(lastDocumentNumber, body.DocumentNumber!.Value);
+            lastDocumentNumber = Math.Max(lastDocumentNumber, body.DocumentNumber
+                ?? throw new InvalidDataException($"The item '{change.Id}' has no document resource id in its _rid."));
         }
         else if (partition.Count == 0)
             partitions.Remove(change.PartitionKeyJson);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text;
 
 namespace TodoFunctions.CosmosEmulator.Store;
 
@@ -42,21 +43,26 @@ internal static class ResourceIds
         return (uint)(bytes[5] << 16 | bytes[6] << 8 | bytes[7]);
     }
 
-    public static ulong DocumentNumber(string documentRid) => BitConverter.ToUInt64(Decode(documentRid), 8);
+    public static ulong DocumentNumber(string documentRid) =>
+        TryDocumentNumber(Encoding.UTF8.GetBytes(documentRid), out var number)
+            ? number
+            : throw new FormatException($"'{documentRid}' is not a document's resource id.");
 
-    /// <summary>As <see cref="DocumentNumber(string)"/>, from the rid's UTF-8 bytes, allocating nothing: replay reads
-    /// one per document.</summary>
-    public static ulong DocumentNumber(ReadOnlySpan<byte> documentRid)
+    /// <summary>As <see cref="DocumentNumber(string)"/>, from the rid's UTF-8 bytes, allocating nothing (replay reads
+    /// one per document); false when they are not a document's resource id.</summary>
+    public static bool TryDocumentNumber(ReadOnlySpan<byte> documentRid, out ulong number)
     {
+        number = 0;
+        if (documentRid.Length != DocumentRidLength)
+            return false;
         Span<byte> base64 = stackalloc byte[DocumentRidLength];
         Span<byte> bytes = stackalloc byte[DocumentBytes];
-        if (documentRid.Length != DocumentRidLength)
-            throw new FormatException($"A document's resource id is {DocumentRidLength} characters, not {documentRid.Length}.");
         documentRid.CopyTo(base64);
         base64.Replace((byte)'-', (byte)'/');
         if (Base64.DecodeFromUtf8(base64, bytes, out _, out var written) != OperationStatus.Done || written != DocumentBytes)
-            throw new FormatException("A document's resource id is not base64.");
-        return BitConverter.ToUInt64(bytes[8..]);
+            return false;
+        number = BitConverter.ToUInt64(bytes[8..]);
+        return true;
     }
 
     // Resource ids travel in URL paths, so the SDK's base64 alphabet uses '-' where standard base64 has '/'.

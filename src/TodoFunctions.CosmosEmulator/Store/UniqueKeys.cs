@@ -31,8 +31,8 @@ internal sealed class UniqueKeys
     /// <summary>The values <paramref name="document"/> has on every path of every unique key, in the policy's order,
     /// detached from it: an item keeps them so that a write is checked without parsing its partition, and they must
     /// not keep the parsed item alive. Empty when the container has no unique key.</summary>
-    // Replay asks once per document. The lambdas are in methods of their own: a lambda capturing a parameter
-    // allocates its closure as the method starts, even when the container has no unique key.
+    // Replay asks once per document, a write once per item. The lambdas are in methods of their own: a lambda capturing
+    // a parameter allocates its closure as the method starts, even when the container has no unique key.
     public IReadOnlyList<JToken> ValuesOf(DocumentJson document) => keys.Count == 0 ? [] : ValuesAt(document.Utf8);
 
     /// <inheritdoc cref="ValuesOf(DocumentJson)"/>
@@ -48,11 +48,14 @@ internal sealed class UniqueKeys
     /// by its id and <see cref="ValuesOf"/>) has the same values on every path of some unique key.</summary>
     public void Verify(JObject candidate, string id, IEnumerable<(string Id, IReadOnlyList<JToken> Values)> partition)
     {
-        if (keys.Count == 0)
-            return;
-        var values = Paths.Select(path => ValueAt(candidate, path)).ToList();
-        if (partition.Any(other => other.Id != id && SharesAKey(values, other.Values)))
+        if (keys.Count > 0 && Conflicts(candidate, id, partition))
             throw GatewayException.Conflict("Unique index constraint violation.");
+    }
+
+    private bool Conflicts(JObject candidate, string id, IEnumerable<(string Id, IReadOnlyList<JToken> Values)> partition)
+    {
+        var values = Paths.Select(path => ValueAt(candidate, path)).ToList();
+        return partition.Any(other => other.Id != id && SharesAKey(values, other.Values));
     }
 
     private bool SharesAKey(IReadOnlyList<JToken> values, IReadOnlyList<JToken> other)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Azure.Cosmos;
 using TodoFunctions.Testing;
 
@@ -85,6 +86,26 @@ public sealed class JournalCompatibilityTests : IDisposable
         var failure = await Assert.ThrowsAsync<InvalidDataException>(StartAsync);
 
         Assert.StartsWith($"The journal '{JournalPath}' is damaged at line 2: ", failure.Message);
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task An_item_whose_rid_is_not_a_documents_is_reported_with_the_journal_path_its_line_number_and_why()
+    {
+        await using (var emulator = await StartAsync())
+        {
+            using var client = Client(emulator);
+            var container = (await (await client.CreateDatabaseAsync("db")).Database.CreateContainerAsync("c", "/pk")).Container;
+            await container.CreateItemAsync(new Item("a", "p", "written"));
+        }
+        var segment = Path.Combine(dataDirectory, "journal-000001.jsonl");
+        var lines = File.ReadAllLines(segment);
+        var write = Array.FindIndex(lines, line => line.Contains("\"kind\":\"documentsChanged\""));
+        lines[write] = Regex.Replace(lines[write], "\"_rid\":\"[^\"]+\"", "\"_rid\":\"AQAAAA==\"");
+        File.WriteAllLines(segment, lines);
+
+        var failure = await Assert.ThrowsAsync<InvalidDataException>(StartAsync);
+
+        Assert.Equal($"The journal '{segment}' is damaged at line {write + 1}: The item 'a' has no document resource id in its _rid.", failure.Message);
     }
 
     [Fact]

@@ -28,17 +28,50 @@ public sealed class ListeningDuringReplayTests : IDisposable
         var port = FreePort();
 
         var starting = CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { Port = port, Journal = journal });
-        await journal.Replaying.WaitAsync(Patience);
-        await ListeningAsync(port);
+        bool answeredBeforeTheData;
+        Task<ItemResponse<JObject>> read;
         using var client = EmbeddedEmulatorTests.Client(ConnectionString(port));
-        var read = client.GetContainer("kept", "todos").ReadItemAsync<JObject>("a", new PartitionKey("p"));
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        var answeredBeforeTheData = read.IsCompleted;
-        journal.Release();
+        try
+        {
+            await journal.Replaying.WaitAsync(Patience);
+            await ListeningAsync(port);
+            read = client.GetContainer("kept", "todos").ReadItemAsync<JObject>("a", new PartitionKey("p"));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            answeredBeforeTheData = read.IsCompleted;
+        }
+        finally
+        {
+            journal.Release();
+        }
         await using var emulator = await starting.WaitAsync(Patience);
 
         Assert.False(answeredBeforeTheData);
         Assert.Equal("a", (await read.WaitAsync(Patience)).Resource.Value<string>("id"));
+    }
+
+    [EmbeddedEmulatorFact]
+    public async Task A_listener_that_cannot_start_fails_the_start_only_once_the_replay_is_done_with_the_journal()
+    {
+        var journal = new HeldJournal(new FileJournal(dataDirectory));
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+
+        var starting = CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { Port = ((IPEndPoint)taken.LocalEndpoint).Port, Journal = journal });
+        bool finishedDuringReplay;
+        try
+        {
+            await journal.Replaying.WaitAsync(Patience);
+            await Task.WhenAny(starting, Task.Delay(TimeSpan.FromMilliseconds(300)));
+            finishedDuringReplay = starting.IsCompleted || journal.Disposed;
+        }
+        finally
+        {
+            journal.Release();
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => starting.WaitAsync(Patience));
+        Assert.False(finishedDuringReplay);
+        Assert.True(journal.Disposed);
     }
 
     [EmbeddedEmulatorFact]
@@ -48,12 +81,19 @@ public sealed class ListeningDuringReplayTests : IDisposable
         var port = FreePort();
 
         var starting = CosmosEmulatorServer.StartAsync(new CosmosEmulatorOptions { Port = port, Journal = journal });
-        await journal.Replaying.WaitAsync(Patience);
-        await ListeningAsync(port);
         using var http = new HttpClient();
-        var waiting = http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        journal.Release();
+        Task<HttpResponseMessage> waiting;
+        try
+        {
+            await journal.Replaying.WaitAsync(Patience);
+            await ListeningAsync(port);
+            waiting = http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+        finally
+        {
+            journal.Release();
+        }
         var failure = await Assert.ThrowsAsync<InvalidDataException>(() => starting.WaitAsync(Patience));
         using var answer = await waiting.WaitAsync(Patience);
 
@@ -107,6 +147,8 @@ public sealed class ListeningDuringReplayTests : IDisposable
 
         public Task Replaying => replaying.Task;
 
+        public bool Disposed { get; private set; }
+
         public void Release() => released.Set();
 
         public void Append(JournalEntry entry) => journal.Append(entry);
@@ -124,8 +166,8 @@ public sealed class ListeningDuringReplayTests : IDisposable
 
         public void Dispose()
         {
+            Disposed = true;
             journal.Dispose();
-            released.Dispose();
         }
     }
 }
