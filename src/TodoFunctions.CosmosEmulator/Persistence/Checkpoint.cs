@@ -19,8 +19,9 @@ internal static class Checkpoint
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes the account into <paramref name="directory"/>, each file on disk before the next begins;
-    /// <paramref name="afterEachFile"/> runs between files (where a compaction may be stopped).</summary>
-    public static void Write(FoldedAccount account, string directory, Action afterEachFile)
+    /// <paramref name="afterEachFile"/> runs between files (where a compaction may be stopped),
+    /// <paramref name="afterEachEntry"/> after each entry (where it may rest).</summary>
+    public static void Write(FoldedAccount account, string directory, Action afterEachFile, Action afterEachEntry)
     {
         Directory.CreateDirectory(directory);
         WriteFile(Path.Combine(directory, AccountFileName), file => WriteAccount(account, file));
@@ -28,7 +29,7 @@ internal static class Checkpoint
         var index = 0;
         foreach (var container in account.Containers)
         {
-            WriteFile(Path.Combine(directory, $"container-{++index:D5}.jsonl"), file => WriteDocuments(container, file));
+            WriteFile(Path.Combine(directory, $"container-{++index:D5}.jsonl"), file => WriteDocuments(container, file, afterEachEntry));
             afterEachFile();
         }
     }
@@ -39,7 +40,7 @@ internal static class Checkpoint
         {
             WriteAccount(account, file);
             foreach (var container in account.Containers)
-                WriteDocuments(container, file);
+                WriteDocuments(container, file, () => { });
         });
 
     /// <summary>The entries in an order replay accepts: the account first, then each container's documents.</summary>
@@ -72,7 +73,7 @@ internal static class Checkpoint
 
     // The documentsChanged entries JournalLine reads, written from the folded UTF-8 bytes: a document is never
     // decoded to text, which would double the garbage a compaction leaves for the collector.
-    private static void WriteDocuments(IFoldedContainer container, Stream file)
+    private static void WriteDocuments(IFoldedContainer container, Stream file, Action afterEachEntry)
     {
         using var json = new Utf8JsonWriter(file, WriterOptions);
         foreach (var chunk in container.Changes())
@@ -103,6 +104,7 @@ internal static class Checkpoint
             file.WriteByte((byte)'\n');
             // The next entry is a new JSON value on a line of its own.
             json.Reset();
+            afterEachEntry();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,18 +18,24 @@ public sealed class FileJournal : IJournal
 
     private const string LockFileName = "journal.lock";
 
+    // A clean stop finishes a compaction under way without its rests, as a database writes a checkpoint when it shuts
+    // down, so the next start reads the checkpoint rather than the segments it folds; one that needs longer is stopped.
+    internal static readonly TimeSpan FinishCompactionOnClose = TimeSpan.FromSeconds(5);
+
     private readonly JournalSegments segments;
     private readonly FileStream directoryLock;
     private readonly bool durable;
     private readonly long compactAfterBytes;
     private readonly OnlineCompaction compaction;
     private readonly CancellationTokenSource closing = new();
+    private volatile bool closeRequested;
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly bool upgraded;
     private FileStream appender;
     private long activeSegment;
     private long tailBytes;
+    private long lastAppend;
     private long checkpoint;
     private Task running = Task.CompletedTask;
 
@@ -46,7 +53,7 @@ public sealed class FileJournal : IJournal
         Directory.CreateDirectory(segments.Directory);
         this.segments = segments;
         this.logger = logger;
-        compaction = new OnlineCompaction(segments, compactionStepDelay, logger);
+        compaction = new OnlineCompaction(segments, compactionStepDelay, RestAfterCompactionSlice, logger);
         this.durable = durable;
         this.compactAfterBytes = compactAfterBytes;
         directoryLock = LockDirectory(segments.Directory);
@@ -80,7 +87,8 @@ public sealed class FileJournal : IJournal
             appender.Write(line);
             appender.Flush(flushToDisk: false);
             tailBytes += line.Length;
-            if (tailBytes >= compactAfterBytes && running.IsCompleted && !closing.IsCancellationRequested)
+            lastAppend = Stopwatch.GetTimestamp();
+            if (tailBytes >= compactAfterBytes && running.IsCompleted && !closeRequested)
                 running = StartCompaction();
         }
     }
@@ -133,9 +141,11 @@ public sealed class FileJournal : IJournal
         Task stopping;
         lock (gate)
         {
-            closing.Cancel();
+            closeRequested = true;
             stopping = running;
         }
+        Task.WhenAny(stopping).Wait(FinishCompactionOnClose);
+        closing.Cancel();
         // A compaction stopped or failed midway leaves a temporary checkpoint or replaced files: the next open removes them.
         Task.WhenAny(stopping).Wait();
         lock (gate)
@@ -161,6 +171,8 @@ public sealed class FileJournal : IJournal
             Failed(exception);
             return Task.FromException(exception);
         }
+        // The active segment is empty now: every byte before it is the compaction's.
+        tailBytes = 0;
         var (from, upTo) = (checkpoint, activeSegment - 1);
         if (upTo <= from)
             return Task.CompletedTask;
@@ -182,6 +194,10 @@ public sealed class FileJournal : IJournal
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    // Read without the gate, which appends hold: a value one append old paces a compaction just as well.
+    internal TimeSpan RestAfterCompactionSlice() => CompactionPace.RestAfterSlice(
+        closeRequested, Stopwatch.GetElapsedTime(Volatile.Read(ref lastAppend)), Volatile.Read(ref tailBytes), compactAfterBytes);
+
     // The files stay readable and the next compaction folds these segments too; only the start time suffers.
     private void Failed(Exception exception) =>
         logger.LogError(exception, "A compaction of the journal in '{DataDirectory}' failed; the next one retries it.", segments.Directory);
@@ -192,7 +208,6 @@ public sealed class FileJournal : IJournal
         appender.Dispose();
         appender = next;
         activeSegment++;
-        tailBytes = 0;
     }
 
     // Earlier builds compacted their journal at every start, and the compaction drops the writes some of them

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TodoFunctions.CosmosEmulator.Persistence;
@@ -10,10 +9,8 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 /// and what it replaced is only deleted then (a crash or a failure there leaves it for <see cref="JournalSegments.Recover"/>
 /// or the next compaction).
 /// </summary>
-internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay, ILogger logger)
+internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDelay, Func<TimeSpan> restAfterSlice, ILogger logger)
 {
-    private static readonly TimeSpan WorkSlice = TimeSpan.FromMilliseconds(10);
-
     /// <summary>Writes the checkpoint of every segment up to <paramref name="upTo"/> (none may still be appended to)
     /// on top of checkpoint <paramref name="from"/>, calls <paramref name="completed"/> once it is the checkpoint to
     /// read from, then deletes what it replaces.</summary>
@@ -22,14 +19,15 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         var closedSegments = segments.SegmentsAfter(from).Where(number => number <= upTo);
         var entries = (from == JournalSegments.NoCheckpoint ? Enumerable.Empty<JournalEntry>() : Checkpoint.Read(segments.CheckpointPath(from)))
             .Concat(closedSegments.SelectMany(number => JournalFile.Read(segments.SegmentPath(number)).Select(read => read.Entry)));
-        var folded = JournalCompaction.Fold(Paced(entries, cancellation));
+        var pace = new CompactionPace(restAfterSlice, cancellation);
+        var folded = JournalCompaction.Fold(entries.Select(entry => { pace.Step(); return entry; }));
         Step(cancellation);
 
         var checkpoint = segments.CheckpointPath(upTo);
         var temporary = JournalSegments.TemporaryPath(checkpoint);
         if (Directory.Exists(temporary))
             Directory.Delete(temporary, recursive: true);
-        Checkpoint.Write(folded, temporary, () => Step(cancellation));
+        Checkpoint.Write(folded, temporary, () => Step(cancellation), pace.Step);
         JournalSegments.Sync(temporary);
         Directory.Move(temporary, checkpoint);
         JournalSegments.Sync(segments.Directory);
@@ -44,22 +42,6 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning(exception, "Compaction wrote {Checkpoint} but could not remove the files it replaces; the next compaction or start removes them.", checkpoint);
-        }
-    }
-
-    // Folding is busy parsing: it works in short slices and rests as long after each, so requests keep most of a
-    // small machine's processors (and the garbage collector runs half as often) while a compaction runs.
-    private static IEnumerable<JournalEntry> Paced(IEnumerable<JournalEntry> entries, CancellationToken cancellation)
-    {
-        var slice = Stopwatch.StartNew();
-        foreach (var entry in entries)
-        {
-            yield return entry;
-            if (slice.Elapsed < WorkSlice)
-                continue;
-            cancellation.WaitHandle.WaitOne(WorkSlice);
-            cancellation.ThrowIfCancellationRequested();
-            slice.Restart();
         }
     }
 

@@ -72,7 +72,25 @@ public sealed class CompactionStepTests : IDisposable
     }
 
     [Fact]
-    public async Task A_compaction_stopped_midway_by_closing_the_journal_leaves_every_entry_to_replay()
+    public async Task Closing_the_journal_finishes_a_compaction_under_way_so_the_next_start_reads_its_checkpoint()
+    {
+        Task compacting;
+        using (var journal = new FileJournal(dataDirectory))
+        {
+            AppendAll(journal, DatabaseWithTodos);
+            for (var lsn = 1; lsn <= 5000; lsn++)
+                journal.Append(new DocumentsChanged("db", "todos", [Change($"todo-{lsn % 2000}", lsn, new string('x', 200))]));
+            compacting = journal.CompactAsync();
+        }
+
+        await compacting;
+        Assert.Equal(["checkpoint-000001", "journal-000002.jsonl", "journal.lock"], DirectoryListing());
+        using var reopened = new FileJournal(dataDirectory);
+        Assert.Equal(2000, ReadAll(reopened).OfType<DocumentsChanged>().SelectMany(changed => changed.Changes).Count());
+    }
+
+    [Fact]
+    public async Task A_compaction_that_outlasts_the_close_is_stopped_midway_and_leaves_every_entry_to_replay()
     {
         JournalEntry[] entries = [.. DatabaseWithTodos, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1")])];
         Task compacting;
