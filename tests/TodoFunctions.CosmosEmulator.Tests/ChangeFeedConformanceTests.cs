@@ -57,9 +57,12 @@ public sealed class ChangeFeedConformanceTests(CosmosEndpoint endpoint) : IClass
     public async Task From_a_point_in_time_only_items_written_since_appear()
     {
         var container = await NewContainerAsync();
-        await WriteAsync(container, "old", "p", 1);
-        // The SDK sends the start time to the second: wait for the next whole second so "old" is strictly before it.
-        await Task.Delay(TimeSpan.FromMilliseconds(1001 - DateTime.UtcNow.Millisecond));
+        var old = await container.UpsertItemAsync(new JObject { ["id"] = "old", ["pk"] = "p", ["version"] = 1 }, new PartitionKey("p"));
+        // The SDK sends the start time to the second: wait for the second after the one "old" was stamped with (a
+        // timer may wake a little before the wall clock has moved on, so the clock itself is watched).
+        var oldTimestamp = old.Resource.Value<long>("_ts");
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= oldTimestamp)
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
         var start = DateTime.UtcNow;
         await WriteAsync(container, "new", "p", 1);
 

@@ -6,9 +6,10 @@ namespace TodoFunctions.CosmosEmulator.Persistence;
 /// How hard a compaction works. Folding and writing a checkpoint are busy, so they work in 10 ms slices and rest
 /// after each as the writes need: while writes arrive, 50 ms, so only one write in six meets a slice (and the
 /// collections its garbage brings); when none has arrived for a second, not at all, so a compaction on an idle
-/// emulator (such as the one after a start) ends in a fraction of the time; and only 10 ms once another
-/// compaction's worth of writes has arrived since it began, so a steady stream of writes cannot outrun it; and not at
-/// all once the emulator is stopping, which waits a while for it.
+/// emulator (such as the one after a start) ends in a fraction of the time; only 10 ms once another compaction's
+/// worth of writes has arrived since it began, so it works half the time and a steady stream of writes is less
+/// likely to outrun it; and not at all once the emulator is stopping, which waits a while for it. The slice is
+/// checked between journal entries (a checkpoint entry holds up to 1000 documents).
 /// </summary>
 internal sealed class CompactionPace(Func<TimeSpan> restAfterSlice, CancellationToken cancellation)
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +19,16 @@ public sealed class FileJournal : IJournal
 
     // A clean stop finishes a compaction under way without its rests, as a database writes a checkpoint when it shuts
     // down, so the next start reads the checkpoint rather than the segments it folds; one that needs longer is stopped.
-    internal static readonly TimeSpan FinishCompactionOnClose = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DefaultFinishCompactionOnClose = TimeSpan.FromSeconds(5);
 
     private readonly JournalSegments segments;
     private readonly FileStream directoryLock;
     private readonly bool durable;
     private readonly long compactAfterBytes;
     private readonly OnlineCompaction compaction;
-    private readonly CancellationTokenSource closing = new();
+    private readonly CancellationTokenSource abandonCompaction = new();
+    private readonly TimeProvider time;
+    private readonly TimeSpan finishCompactionOnClose;
     private volatile bool closeRequested;
     private readonly ILogger logger;
     private readonly Lock gate = new();
@@ -48,11 +49,18 @@ public sealed class FileJournal : IJournal
     {
     }
 
-    internal FileJournal(JournalSegments segments, bool durable, long compactAfterBytes, TimeSpan compactionStepDelay, ILogger logger)
+    /// <param name="time">The clock that tells a compaction how long ago the last write arrived.</param>
+    /// <param name="finishCompactionOnClose">How long <see cref="Dispose"/> lets a compaction under way finish.</param>
+    internal FileJournal(JournalSegments segments, bool durable, long compactAfterBytes, TimeSpan compactionStepDelay, ILogger logger,
+        TimeProvider? time = null, TimeSpan? finishCompactionOnClose = null)
     {
         Directory.CreateDirectory(segments.Directory);
         this.segments = segments;
         this.logger = logger;
+        this.time = time ?? TimeProvider.System;
+        this.finishCompactionOnClose = finishCompactionOnClose ?? DefaultFinishCompactionOnClose;
+        // No write yet: a compaction at start (after replay) may work without rests.
+        lastAppend = this.time.GetTimestamp() - (long)(CompactionPace.IdleAfter.TotalSeconds * this.time.TimestampFrequency);
         compaction = new OnlineCompaction(segments, compactionStepDelay, RestAfterCompactionSlice, logger);
         this.durable = durable;
         this.compactAfterBytes = compactAfterBytes;
@@ -87,7 +95,7 @@ public sealed class FileJournal : IJournal
             appender.Write(line);
             appender.Flush(flushToDisk: false);
             tailBytes += line.Length;
-            lastAppend = Stopwatch.GetTimestamp();
+            lastAppend = time.GetTimestamp();
             if (tailBytes >= compactAfterBytes && running.IsCompleted && !closeRequested)
                 running = StartCompaction();
         }
@@ -106,13 +114,14 @@ public sealed class FileJournal : IJournal
         });
         lock (gate)
         {
-            if ((upgraded || tailBytes >= compactAfterBytes) && running.IsCompleted)
+            if ((upgraded || tailBytes >= compactAfterBytes) && running.IsCompleted && !closeRequested)
                 running = StartCompaction();
         }
     }
 
     /// <summary>Folds everything appended so far into a new checkpoint; completes once that compaction has
-    /// finished (after waiting for one already running).</summary>
+    /// finished (after waiting for one already running). Throws <see cref="ObjectDisposedException"/> once the journal
+    /// closes: a compaction started then would run past the directory's lock.</summary>
     public async Task CompactAsync()
     {
         while (true)
@@ -121,6 +130,7 @@ public sealed class FileJournal : IJournal
             bool startedHere;
             lock (gate)
             {
+                ObjectDisposedException.ThrowIf(closeRequested, this);
                 startedHere = running.IsCompleted;
                 if (startedHere)
                     running = StartCompaction();
@@ -144,8 +154,8 @@ public sealed class FileJournal : IJournal
             closeRequested = true;
             stopping = running;
         }
-        Task.WhenAny(stopping).Wait(FinishCompactionOnClose);
-        closing.Cancel();
+        Task.WhenAny(stopping).Wait(finishCompactionOnClose);
+        abandonCompaction.Cancel();
         // A compaction stopped or failed midway leaves a temporary checkpoint or replaced files: the next open removes them.
         Task.WhenAny(stopping).Wait();
         lock (gate)
@@ -153,7 +163,7 @@ public sealed class FileJournal : IJournal
             appender.Dispose();
             directoryLock.Dispose();
         }
-        closing.Dispose();
+        abandonCompaction.Dispose();
     }
 
     // Runs under the gate: only the switch to a new segment holds up appends. The fold runs on a thread of its own:
@@ -184,9 +194,9 @@ public sealed class FileJournal : IJournal
                 {
                     lock (gate)
                         checkpoint = upTo;
-                }, closing.Token);
+                }, abandonCompaction.Token);
             }
-            catch (Exception exception) when (!closing.IsCancellationRequested)
+            catch (Exception exception) when (!abandonCompaction.IsCancellationRequested)
             {
                 Failed(exception);
                 throw;
@@ -196,7 +206,7 @@ public sealed class FileJournal : IJournal
 
     // Read without the gate, which appends hold: a value one append old paces a compaction just as well.
     internal TimeSpan RestAfterCompactionSlice() => CompactionPace.RestAfterSlice(
-        closeRequested, Stopwatch.GetElapsedTime(Volatile.Read(ref lastAppend)), Volatile.Read(ref tailBytes), compactAfterBytes);
+        closeRequested, time.GetElapsedTime(Volatile.Read(ref lastAppend)), Volatile.Read(ref tailBytes), compactAfterBytes);
 
     // The files stay readable and the next compaction folds these segments too; only the start time suffers.
     private void Failed(Exception exception) =>

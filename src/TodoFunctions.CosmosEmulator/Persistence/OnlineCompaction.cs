@@ -45,7 +45,8 @@ internal sealed class OnlineCompaction(JournalSegments segments, TimeSpan stepDe
         }
     }
 
-    // The pause lets crash tests kill the emulator between two steps; stopping the emulator stops a compaction here.
+    // The pause lets crash tests kill the emulator between two steps; a compaction abandoned (a stop's grace over)
+    // stops here or at its next rest.
     private void Step(CancellationToken cancellation)
     {
         if (stepDelay > TimeSpan.Zero)

@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using Microsoft.Extensions.Logging.Abstractions;
 using TodoFunctions.CosmosEmulator.Persistence;
 using static TodoFunctions.CosmosEmulator.Tests.Persistence.JournalSamples;
 
@@ -90,11 +91,24 @@ public sealed class CompactionStepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_closed_journal_refuses_to_compact_rather_than_run_a_compaction_past_its_lock()
+    {
+        var journal = new FileJournal(dataDirectory);
+        AppendAll(journal, DatabaseWithTodos);
+        journal.Dispose();
+
+        var refused = await Assert.ThrowsAsync<ObjectDisposedException>(journal.CompactAsync);
+        Assert.Equal(typeof(FileJournal).FullName, refused.ObjectName);
+        Assert.Equal(["journal-000001.jsonl", "journal.lock"], DirectoryListing());
+    }
+
+    [Fact]
     public async Task A_compaction_that_outlasts_the_close_is_stopped_midway_and_leaves_every_entry_to_replay()
     {
         JournalEntry[] entries = [.. DatabaseWithTodos, new DocumentsChanged("db", "todos", [Change("todo-1", 1, "v1")])];
         Task compacting;
-        using (var journal = new FileJournal(dataDirectory, compactionStepDelay: TimeSpan.FromMinutes(5)))
+        using (var journal = new FileJournal(new JournalSegments(dataDirectory), durable: false, FileJournal.DefaultCompactAfterBytes,
+                   compactionStepDelay: TimeSpan.FromMinutes(5), NullLogger.Instance, finishCompactionOnClose: TimeSpan.Zero))
         {
             AppendAll(journal, entries);
             compacting = journal.CompactAsync();
