@@ -107,7 +107,14 @@ async function write(method, url, { body, etag, id, title }) {
   await rememberAnswer(response);
   const caughtUp = response.headers.get('X-Read-Model-Caught-Up');
   if (id && caughtUp !== null) recordLag(id, response, caughtUp === 'true', ms);
+  if (caughtUp === 'false') refreshWhileCatchingUp();
   return true;
+}
+
+// A write the read model had not shown when it answered reaches the list and the trash later: the refresh after the
+// click may read them without it, so they are read again after 0.5, 1, 2, 4, 8 and 16 s.
+function refreshWhileCatchingUp() {
+  for (const seconds of [0.5, 1, 2, 4, 8, 16]) setTimeout(refresh, seconds * 1000);
 }
 
 // The todo a write answers with, and its new ETag, is what the next write of it names.
