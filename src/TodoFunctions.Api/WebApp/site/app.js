@@ -112,9 +112,12 @@ async function write(method, url, { body, etag, id, title }) {
 }
 
 // A write the read model had not shown when it answered reaches the list and the trash later: the refresh after the
-// click may read them without it, so they are read again after 0.5, 1, 2, 4, 8 and 16 s.
+// click may read them without it, so they are read again after 0.5, 1, 2, 4, 8 and 16 s. Writes in a row (mark all,
+// clear completed) share one such schedule, counted from the last of them.
+let catchUpRefreshes = [];
 function refreshWhileCatchingUp() {
-  for (const seconds of [0.5, 1, 2, 4, 8, 16]) setTimeout(refresh, seconds * 1000);
+  catchUpRefreshes.forEach(clearTimeout);
+  catchUpRefreshes = [0.5, 1, 2, 4, 8, 16].map((seconds) => setTimeout(refresh, seconds * 1000));
 }
 
 // The todo a write answers with, and its new ETag, is what the next write of it names.
